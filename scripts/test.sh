@@ -1,0 +1,13 @@
+#!/bin/sh
+# The second command of the README: build everything (normal, sanitizer and fuzz builds), fetch
+# the npm test clients, and run every suite. The last line is "N passed, N failed".
+set -e
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+make -j"$(nproc)" all
+make -j"$(nproc)" asan >/dev/null
+if command -v clang >/dev/null 2>&1; then make fuzz >/dev/null; fi
+if [ -f tests/sdk/package.json ]; then
+	(cd tests/sdk && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+exec tests/run.sh
