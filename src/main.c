@@ -125,6 +125,14 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--data") || !strncmp(argv[i], "--data=", 7))
 			data_flag = true;
+	/* Without --config, the data folder's own voronka.conf (written by init --tls) applies. */
+	char auto_conf[CONFIG_PATH + 32];
+	if (!o->c.config_file) {
+		const char *env_data = getenv("VORONKA_DATA");
+		snprintf(auto_conf, sizeof auto_conf, "%s/voronka.conf", data_flag || !env_data ? data : env_data);
+		if (access(auto_conf, R_OK) == 0)
+			o->c.config_file = auto_conf;
+	}
 	if (o->c.config_file && config_load_file(&o->c.cfg, o->c.config_file, err)) {
 		fprintf(stderr, "voronka: %s\n", err);
 		return -1;

@@ -16,7 +16,7 @@ void config_defaults(struct config *c)
 	snprintf(c->web_root, sizeof c->web_root, "web");
 	snprintf(c->access_log, sizeof c->access_log, "-");
 	c->max_body = 64u << 20;
-	c->max_header = 128u << 10;
+	c->max_header = 64u << 10;
 	c->request_timeout = 60;
 	c->max_connections = 1000;
 	c->threads = 0;

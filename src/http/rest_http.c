@@ -23,6 +23,7 @@ struct mp_state { /* multipart parts collected by MHD's post processor */
 	struct buf value;
 	char err[PARAMS_ERRLEN];
 	bool failed;
+	struct params_index ix; /* `[]` indexes of this body */
 };
 
 static void mp_flush(struct mp_state *m)
@@ -48,7 +49,7 @@ static void mp_flush(struct mp_state *m)
 		}
 		v = json_stringn_nocheck(m->value.data ? m->value.data : "", m->value.len);
 	}
-	if (params_set(m->params, m->key, strlen(m->key), v, m->err))
+	if (params_set_ix(&m->ix, m->params, m->key, strlen(m->key), v, m->err))
 		m->failed = true;
 	free(m->key);
 	free(m->filename);
@@ -99,6 +100,7 @@ static int parse_multipart(struct http_req *r, json_t *params, char *err)
 	free(m.key);
 	free(m.filename);
 	buf_release(&m.value);
+	params_index_release(&m.ix);
 	return rc;
 }
 
@@ -135,6 +137,11 @@ static int collect_params(struct http_req *r, json_t *params, char *err)
 	params_merge(params, body);
 	json_decref(body);
 	return 0;
+}
+
+static void decref_cb(void *p)
+{
+	json_decref(p);
 }
 
 /* Split /rest/[api/]{user_id}/{secret}/{method}[.json|/] or /rest/{method}[.json]. */
@@ -189,7 +196,7 @@ enum MHD_Result http_rest(struct http_req *r)
 	if (lp != params)
 		json_decref(params);
 	params = lp;
-	arena_defer(r->arena, (void (*)(void *))json_decref, params);
+	arena_defer(r->arena, decref_cb, params);
 
 	struct rest_auth auth = {0};
 	char scopes[512];

@@ -202,7 +202,7 @@ enum MHD_Result http_redirect(struct http_req *r, const char *location, const ch
 enum MHD_Result http_healthz(struct http_req *r)
 {
 	struct store *st = server_store(r->srv);
-	int db_ok = st && store_exec(st, "SELECT 1") == STORE_OK;
+	int db_ok = st && store_ping(st) == STORE_OK;
 	json_t *j = json_pack("{s:s,s:s,s:s}", "status", db_ok ? "ok" : "error", "version", VORONKA_VERSION, "database",
 			      db_ok ? "ok" : "unavailable");
 	return http_send_json(r, db_ok ? 200 : 503, j);
@@ -394,7 +394,7 @@ int server_start(struct server *srv)
 		log_error("listen address %s is not an IPv4 address", srv->cfg.listen_host);
 		return -1;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (srv->cfg.tls_cert[0] && srv->cfg.tls_key[0]) {
 		srv->tls_cert_pem = slurp(srv->cfg.tls_cert);
 		srv->tls_key_pem = slurp(srv->cfg.tls_key);
@@ -407,7 +407,7 @@ int server_start(struct server *srv)
 	}
 	/* MHD's own buffer must hold the request line and headers we accept (a GET batch of 50
 	 * commands); past it MHD itself answers 414/431. */
-	size_t mem = srv->cfg.max_header + (64u << 10);
+	size_t mem = srv->cfg.max_header + (16u << 10);
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert_pem},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem},
@@ -438,6 +438,14 @@ void server_stop(struct server *srv)
 		/* Stop accepting; requests in flight finish, then the threads (and their store
 		 * connections, closed by the thread-key destructor) end. */
 		MHD_quiesce_daemon(srv->daemon);
+		/* Give requests in flight up to 5 s to be answered before the threads stop. */
+		for (int i = 0; i < 500; i++) {
+			const union MHD_DaemonInfo *di =
+				MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+			if (!di || di->num_connections == 0)
+				break;
+			usleep(10000);
+		}
 		MHD_stop_daemon(srv->daemon);
 		srv->daemon = NULL;
 	}

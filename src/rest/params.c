@@ -2,6 +2,7 @@
 #include "rest/params.h"
 #include "core/util.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,8 @@ long params_url_decode(char *s, size_t n, int plus_space)
 	return (long)o;
 }
 
-/* The next index for `a[]`: one past the largest integer key, as PHP does. */
+/* The next index for `a[]`: one past the largest integer key, as PHP does. NULL when the largest
+ * is already INT64_MAX (PHP refuses the element: "the next element is already occupied"). */
 static char *next_index(json_t *obj, char *tmp, size_t n)
 {
 	long long max = -1;
@@ -58,11 +60,79 @@ static char *next_index(json_t *obj, char *tmp, size_t n)
 		if (parse_i64(k, &i) == 0 && i > max)
 			max = i;
 	}
+	if (max == INT64_MAX)
+		return NULL;
 	snprintf(tmp, n, "%lld", max + 1);
 	return tmp;
 }
 
+void params_index_release(struct params_index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		json_decref(ix->obj[i]);
+	free(ix->obj);
+	free(ix->next);
+	memset(ix, 0, sizeof *ix);
+}
+
+/* The slot of obj in the index (most recent first: `a[]=…&a[]=…` hits at once); -1 if absent. */
+static long ix_find(struct params_index *ix, json_t *obj)
+{
+	for (size_t i = ix->n; i-- > 0;)
+		if (ix->obj[i] == obj)
+			return (long)i;
+	return -1;
+}
+
+/* After obj[key] was set: keep the remembered next index past an explicit integer key. */
+static void ix_note(struct params_index *ix, json_t *obj, const char *key)
+{
+	int64_t i;
+	long slot;
+	if (!ix || parse_i64(key, &i) != 0 || (slot = ix_find(ix, obj)) < 0)
+		return;
+	if (i != INT64_MAX && i + 1 > ix->next[slot])
+		ix->next[slot] = i + 1;
+	else if (i == INT64_MAX)
+		ix->next[slot] = INT64_MAX;
+}
+
+/* The next `[]` index of obj: remembered per parse so that n appends cost n, not n² (each full
+ * scan of the keys is done once per object). NULL when none is left. */
+static char *ix_next(struct params_index *ix, json_t *obj, char *tmp, size_t n)
+{
+	long slot = ix ? ix_find(ix, obj) : -1;
+	if (slot < 0) {
+		if (!next_index(obj, tmp, n))
+			return NULL;
+		if (!ix)
+			return tmp;
+		if (ix->n == ix->cap) {
+			ix->cap = ix->cap ? ix->cap * 2 : 16;
+			ix->obj = realloc(ix->obj, ix->cap * sizeof *ix->obj);
+			ix->next = realloc(ix->next, ix->cap * sizeof *ix->next);
+			if (!ix->obj || !ix->next)
+				abort();
+		}
+		int64_t v;
+		parse_i64(tmp, &v);
+		ix->obj[ix->n] = json_incref(obj); /* held, so its address cannot be reused */
+		ix->next[ix->n] = v;
+		slot = (long)ix->n++;
+	}
+	if (ix->next[slot] == INT64_MAX)
+		return NULL;
+	snprintf(tmp, n, "%lld", (long long)ix->next[slot]);
+	ix->next[slot]++;
+	return tmp;
+}
+
 int params_set(json_t *root, const char *key, size_t klen, json_t *value, char *err)
+{
+	return params_set_ix(NULL, root, key, klen, value, err);
+}
+
+int params_set_ix(struct params_index *ix, json_t *root, const char *key, size_t klen, json_t *value, char *err)
 {
 	/* The base name runs up to the first '['; each [..] after it is one level. */
 	const char *end = key + klen;
@@ -90,6 +160,7 @@ int params_set(json_t *root, const char *key, size_t klen, json_t *value, char *
 	for (;;) {
 		if (p >= end) { /* the last segment gets the value */
 			json_object_set_new(node, seg, value);
+			ix_note(ix, node, seg);
 			free(seg);
 			return 0;
 		}
@@ -113,14 +184,21 @@ int params_set(json_t *root, const char *key, size_t klen, json_t *value, char *
 		if (!json_is_object(child)) {
 			child = json_object();
 			json_object_set_new(node, seg, child);
+			ix_note(ix, node, seg);
 		}
 		free(seg);
 		node = child;
 		size_t sl = (size_t)(close - p - 1);
-		if (sl == 0)
-			seg = strdup(next_index(node, idx, sizeof idx));
-		else
+		if (sl == 0) {
+			const char *next = ix_next(ix, node, idx, sizeof idx);
+			if (!next) {
+				json_decref(value);
+				return fail(err, "Cannot add element: the next index is already taken");
+			}
+			seg = strdup(next);
+		} else {
 			seg = strndup(p + 1, sl);
+		}
 		if (!seg)
 			abort();
 		p = close + 1;
@@ -135,6 +213,7 @@ int params_parse_urlencoded(json_t *root, const char *s, size_t n, char *err)
 	memcpy(copy, s, n);
 	copy[n] = 0;
 	int rc = 0, vars = 0;
+	struct params_index ix = {0};
 	char *p = copy, *stop = copy + n;
 	while (p < stop) {
 		char *amp = memchr(p, '&', (size_t)(stop - p));
@@ -177,12 +256,13 @@ int params_parse_urlencoded(json_t *root, const char *s, size_t n, char *err)
 			break;
 		}
 		json_t *v = json_stringn_nocheck(val, (size_t)vl);
-		if (params_set(root, p, (size_t)kl, v, err)) {
+		if (params_set_ix(&ix, root, p, (size_t)kl, v, err)) {
 			rc = -1;
 			break;
 		}
 		p = pe + 1;
 	}
+	params_index_release(&ix);
 	free(copy);
 	return rc;
 }

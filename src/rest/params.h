@@ -22,6 +22,16 @@
 int params_parse_urlencoded(json_t *root, const char *s, size_t n, char *err);
 /* Set one decoded PHP-style key to value (stolen) in root. Returns 0, or -1 with err set. */
 int params_set(json_t *root, const char *key, size_t klen, json_t *value, char *err);
+/* Remembers, during one parse, the next `[]` index of each object it appended to, so that
+ * `a[]=…` repeated n times costs O(n) instead of O(n²). Zero-initialise; release after. */
+struct params_index {
+	json_t **obj;       /* held references */
+	long long *next;    /* next index of obj[i] */
+	size_t n, cap;
+};
+void params_index_release(struct params_index *ix);
+/* params_set with an index shared across the calls of one parse (ix may be NULL). */
+int params_set_ix(struct params_index *ix, json_t *root, const char *key, size_t klen, json_t *value, char *err);
 /* Parse a JSON body; it must be an object. Returns a new reference or NULL with err set. */
 json_t *params_parse_json(const char *s, size_t n, char *err);
 /* Copy every top-level member of src into dst, replacing (the body wins over the query). */

@@ -121,6 +121,11 @@ int store_exec(struct store *st, const char *sql)
 	return STORE_OK;
 }
 
+int store_ping(struct store *st)
+{
+	return store_exec(st, "SELECT 1");
+}
+
 struct stmt *store_prepare(struct store *st, const char *sql)
 {
 	st->clock++;

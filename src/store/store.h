@@ -57,6 +57,8 @@ int64_t store_col_int(struct stmt *s, int i);
 double store_col_double(struct stmt *s, int i);
 const char *store_col_text(struct stmt *s, int i); /* "" for NULL; valid until the next step */
 
+/* Is the database reachable? (/healthz) */
+int store_ping(struct store *st);
 /* Run SQL text with no parameters (DDL, pragmas). */
 int store_exec(struct store *st, const char *sql);
 /* Transactions. begin_write takes the write lock at once (SQLite BEGIN IMMEDIATE), so that
