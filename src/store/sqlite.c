@@ -4,7 +4,10 @@
 #include "store/store.h"
 #include "core/log.h"
 #include "core/util.h"
+#include <locale.h>
 #include <sqlite3.h>
+#include <wctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,59 @@ static int map_rc(struct store *st, int rc)
 	}
 }
 
+/* lower(): SQLite's own folds ASCII only, so "иван" would not find "Иван". This one folds every
+ * letter Unicode knows (towlower in the C.UTF-8 locale), as PostgreSQL's lower() does. */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static void utf8_locale_init(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static void sql_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	int n = sqlite3_value_bytes(argv[0]);
+	unsigned char *out = sqlite3_malloc(n * 2 + 1), *o = out;
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (int i = 0; i < n;) {
+		unsigned c = s[i];
+		int k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+		if (k < 0 || i + k >= n) {
+			*o++ = s[i++]; /* not UTF-8: copy the byte */
+			continue;
+		}
+		unsigned cp = k == 0 ? c : c & (0x3F >> k);
+		for (int j = 1; j <= k; j++)
+			cp = (cp << 6) | (s[i + j] & 0x3F);
+		wint_t lc = utf8_locale ? towlower_l((wint_t)cp, utf8_locale) : (wint_t)cp;
+		if (lc < 0x80) {
+			*o++ = (unsigned char)lc;
+		} else if (lc < 0x800) {
+			*o++ = (unsigned char)(0xC0 | (lc >> 6));
+			*o++ = (unsigned char)(0x80 | (lc & 0x3F));
+		} else if (lc < 0x10000) {
+			*o++ = (unsigned char)(0xE0 | (lc >> 12));
+			*o++ = (unsigned char)(0x80 | ((lc >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (lc & 0x3F));
+		} else {
+			*o++ = (unsigned char)(0xF0 | (lc >> 18));
+			*o++ = (unsigned char)(0x80 | ((lc >> 12) & 0x3F));
+			*o++ = (unsigned char)(0x80 | ((lc >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (lc & 0x3F));
+		}
+		i += k + 1;
+	}
+	sqlite3_result_text(ctx, (char *)out, (int)(o - out), sqlite3_free);
+}
+
 int store_open(struct store **out, const char *path)
 {
 	struct store *st = calloc(1, sizeof *st);
@@ -74,6 +130,8 @@ int store_open(struct store **out, const char *path)
 		return STORE_ERROR;
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	pthread_once(&utf8_once, utf8_locale_init);
+	sqlite3_create_function(st->db, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_lower, NULL, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
 	/* WAL lets readers run beside the one writer; NORMAL sync is durable across process
 	 * crashes (not power loss of the last commits), which is the trade SQLite recommends. */

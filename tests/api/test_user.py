@@ -210,6 +210,9 @@ def filter_errors():
 def search():
     u, dep = filter_users()
     check(ids(ok("user.search", {"FILTER": {"FIND": "Фильтров"}})) == u)
+    # Cyrillic folds case like Latin does: a manager types names in lower case.
+    check(ids(ok("user.search", {"FILTER": {"FIND": "фильтров"}})) == u)
+    check(ids(ok("user.search", {"FILTER": {"FIND": "ФИЛЬТРОВ"}})) == u)
     check(ids(ok("user.search", {"FILTER": {"FIND": "flt3@filter"}})) == [u[3]])
     check(ids(ok("user.search", {"FILTER": {"FIND": "Фильтров ALPHA"}})) == [u[0]])
     check(set(ids(ok("user.search", {"FILTER": {"FIND": "Отдел фильтров"}}))) >= {u[0], u[1]})
@@ -340,6 +343,15 @@ def batch_of_user_methods():
     check(res["result"]["me"]["ID"] == "1", res)
     check(res["result"]["list"][0]["ID"] == "1" and res["result_total"]["list"] == 1, res)
     check(res["result_error"]["bad"]["error"] == "ERROR_ARGUMENT", res)
+
+
+
+@test
+def portal_settings_need_an_admin():
+    st, body = srv.call(None, {"fields": {"CURRENCY": "EUR"}}, path=member_path("voronka.portal.settings.set"))
+    check(st == 403 and body["error"] == "ACCESS_DENIED", st, body)
+    st, body = srv.call(None, path=member_path("voronka.portal.settings.get"))
+    check(st == 200 and body["result"]["CURRENCY"] != "EUR", st, body)
 
 
 run()
