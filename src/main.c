@@ -265,6 +265,12 @@ static int cmd_init(int argc, char **argv)
 			return 1;
 		}
 		printf("Administrator: %s\nPassword: %s\n", email, password);
+		/* The company is the root of the structure; its first member and head is the
+		 * administrator (the demo company makes its own root). */
+		int64_t dep;
+		if (!o.demo && department_create(st, "Моя компания", 0, id, 500, &dep) == STORE_OK &&
+		    department_add_user(st, dep, id) != STORE_OK)
+			fprintf(stderr, "voronka: cannot add the administrator to the company: %s\n", store_errmsg(st));
 	} else if (rc == STORE_OK) {
 		printf("Administrator %s already exists (id %lld); password unchanged.\n", email, (long long)id);
 	} else {

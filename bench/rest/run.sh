@@ -4,8 +4,8 @@
 #
 #   bare               bench/rest/bare.c: MHD alone, same threading model as src/http/server.c,
 #                      answering the bytes voronka answered to user.get?ID=1
-#   bare, voronka pool the same with voronka's per-connection memory pool (max_header + 64 KiB,
-#                      192 KiB by default; BENCH_POOL): MHD clears the whole pool between two
+#   bare, voronka pool the same with voronka's per-connection memory pool (max_header + 16 KiB,
+#                      80 KiB by default; BENCH_POOL): MHD clears the whole pool between two
 #                      requests of a keep-alive connection, so its size alone costs throughput
 #   user.get ID=1      GET /rest/1/<secret>/user.get?ID=1 (the same bytes: ratio voronka/bare)
 #   user.get list      GET …/user.get: the first page of 50 users of 61, with total and next
@@ -22,7 +22,7 @@ SECONDS_EACH=${BENCH_SECONDS:-10}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 TARGET=${BENCH_TARGET:-0.5}
-POOL=${BENCH_POOL:-196608} # server.c: cfg.max_header (128 KiB by default) + 64 KiB
+POOL=${BENCH_POOL:-81920} # server.c: cfg.max_header (64 KiB by default) + 16 KiB
 N_USERS=60
 
 for tool in wrk curl python3 cc pkg-config; do

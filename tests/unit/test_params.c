@@ -53,6 +53,9 @@ int main(void)
 	form("a=1&a=2", "{\"a\":\"2\"}");                      /* later wins, as in PHP */
 	form("a[5]=x&a[]=y", "{\"a\":{\"5\":\"x\",\"6\":\"y\"}}"); /* [] continues after the largest */
 	form("a[1]=x&a[0]=y", "{\"a\":{\"1\":\"x\",\"0\":\"y\"}}"); /* not 0..n-1 in order: a map */
+	form("a[]=1&a[5]=x&a[]=2", "{\"a\":{\"0\":\"1\",\"5\":\"x\",\"6\":\"2\"}}"); /* remembered index */
+	form("a[]=1&a[]=2&b[x][]=3&a[]=4&b[x][]=5", "{\"a\":[\"1\",\"2\",\"4\"],\"b\":{\"x\":[\"3\",\"5\"]}}");
+	form("a[]=1&a=s&a[]=2", "{\"a\":[\"2\"]}"); /* a scalar replaced the list: a new list */
 	form("&&a=&b", "{\"a\":\"\",\"b\":\"\"}");
 	form("cmd[x]=user.get%3FID%3D1", "{\"cmd\":{\"x\":\"user.get?ID=1\"}}");
 	form("name=%D0%92%D0%BE%D1%80%D0%BE%D0%BD%D0%BA%D0%B0", "{\"name\":\"Воронка\"}");
