@@ -19,6 +19,7 @@ struct stmt {
 	sqlite3_stmt *h;
 	struct store *st;
 	char *sql;      /* the cache key */
+	uint64_t hash;  /* of sql, compared before the text */
 	int n_map;      /* entries in map */
 	int *map;       /* map[n] = SQLite index of "$n" (0 if absent) */
 	unsigned long last_use;
@@ -184,12 +185,21 @@ int store_ping(struct store *st)
 	return store_exec(st, "SELECT 1");
 }
 
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 struct stmt *store_prepare(struct store *st, const char *sql)
 {
 	st->clock++;
+	uint64_t hash = sql_hash(sql);
 	for (int i = 0; i < st->n_cache; i++) {
 		struct stmt *s = st->cache[i];
-		if (strcmp(s->sql, sql) == 0) {
+		if (s->hash == hash && strcmp(s->sql, sql) == 0) {
 			sqlite3_reset(s->h);
 			sqlite3_clear_bindings(s->h);
 			s->last_use = st->clock;
@@ -209,6 +219,7 @@ struct stmt *store_prepare(struct store *st, const char *sql)
 	s->h = h;
 	s->st = st;
 	s->sql = strdup(sql);
+	s->hash = hash;
 	if (!s->sql)
 		abort();
 	int np = sqlite3_bind_parameter_count(h);
