@@ -8,7 +8,7 @@ make -j"$(nproc)" build/voronka
 DATA=${VORONKA_DATA:-data}
 if [ ! -f "$DATA/voronka.db" ]; then
 	build/voronka init --data "$DATA" --admin-email admin@voronka.local --admin-password admin --demo
-	echo "Sign in at http://127.0.0.1:8080/login as admin@voronka.local / admin"
+	echo "Sign in at http://${VORONKA_LISTEN:-127.0.0.1:8080}/login as admin@voronka.local / admin"
 	echo "(or as any demo user above, password: demo)"
 else
 	echo "Using the existing company in $DATA; sign in at http://127.0.0.1:8080/login"

@@ -174,7 +174,12 @@ int rest_dispatch(struct rest_call *call, const char *name, json_t *params)
 		call->start = start;
 	}
 	double t0 = now_mono();
+	/* A list reads its page and its total in one read transaction: both see the same snapshot,
+	 * and SQLite takes its WAL read lock once instead of once per statement. */
+	bool snapshot = (m->flags & REST_LIST) && call->st && store_tx_begin(call->st) == STORE_OK;
 	int rc = m->fn(call);
+	if (snapshot)
+		store_tx_commit(call->st);
 	call->t_processing = now_mono() - t0;
 	if (rc && !call->err_desc) /* a handler that failed without saying why */
 		rest_fail(call, ERR_INTERNAL, "Internal server error");
