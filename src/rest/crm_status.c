@@ -3,10 +3,13 @@
  * pipeline, one table (crm_status) read through the filter engine. Writes keep each stage list
  * (STATUS, DEAL_STAGE) whole: at least one in-progress stage, first by SORT; exactly one success
  * stage; at least one failure stage; in that order. System items are renamed and recoloured,
- * never deleted, and keep their STATUS_ID (and, for the finals, their SEMANTICS). */
+ * never deleted, and keep their STATUS_ID (and, for the finals, their SEMANTICS). The stages of
+ * deal pipeline n > 0 are the list DEAL_STAGE_{n} (rest/crm_category.c creates and removes it):
+ * the DEAL_STAGE rules with STATUS_ID prefixed "C{n}:". */
 #include "rest/rest.h"
 #include "rest/filter.h"
 #include "core/arena.h"
+#include "store/q_crm_category.h"
 #include "store/q_crm_status.h"
 #include "store/store.h"
 #include <stdio.h>
@@ -49,8 +52,48 @@ static const struct status_type *status_type_find(const char *id)
 	return NULL;
 }
 
+/* n for "DEAL_STAGE_{n}" with n > 0 (a pipeline's stage list), else 0. */
+static int64_t deal_category_of(const char *id)
+{
+	static const char pre[] = "DEAL_STAGE_";
+	if (!id || strncmp(id, pre, sizeof pre - 1))
+		return 0;
+	int64_t n = 0;
+	const char *p = id + sizeof pre - 1;
+	if (!*p || *p == '0')
+		return 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 100000000)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+/* The type of a list, the stage lists of pipelines included (buf holds those: DEAL_STAGE's
+ * rules under the id DEAL_STAGE_{n}). Whether pipeline n exists is the caller's question. */
+static const struct status_type *status_type_any(const char *id, struct status_type *buf)
+{
+	const struct status_type *t = status_type_find(id);
+	if (t || !deal_category_of(id))
+		return t;
+	*buf = *status_type_find("DEAL_STAGE");
+	buf->id = id;
+	return buf;
+}
+
+/* The part of a STATUS_ID after the pipeline's "C{n}:" prefix (all of it for other lists). */
+static const char *status_id_suffix(const struct status_type *t, const char *sid)
+{
+	int64_t n = deal_category_of(t->id);
+	char pre[32];
+	snprintf(pre, sizeof pre, "C%lld:", (long long)n);
+	return n && !strncmp(sid, pre, strlen(pre)) ? sid + strlen(pre) : sid;
+}
+
 static bool is_factory_final(const struct status_type *t, const char *status_id)
 {
+	status_id = status_id_suffix(t, status_id);
 	for (const char *const *f = t->finals; f && *f; f++)
 		if (!strcmp(*f, status_id))
 			return true;
@@ -67,10 +110,13 @@ static const struct query_field *sfield(const char *name)
 /* What the row callback needs: each stage list's summary, for EXTRA.SEMANTICS "apology". */
 struct status_rows {
 	struct q_crm_status_summary sum[N_TYPES];
+	char pipeline_id[Q_CRM_STATUS_ID_MAX];  /* the DEAL_STAGE_{n} list pipeline_sum is of; "" none */
+	struct q_crm_status_summary pipeline_sum;
 };
 
 static int rows_init(struct rest_call *call, struct status_rows *r)
 {
+	r->pipeline_id[0] = 0;
 	for (size_t i = 0; i < N_TYPES; i++) {
 		memset(&r->sum[i], 0, sizeof r->sum[i]);
 		if (!status_types[i].is_stage)
@@ -106,13 +152,29 @@ static json_t *status_row(struct rest_call *call, struct query *q, struct stmt *
 			color = v;
 		json_object_set_new(row, cols[i]->name, v);
 	}
-	const struct status_type *t = status_type_find(entity);
+	struct status_type buf;
+	const struct status_type *t = status_type_any(entity, &buf);
 	if (t && t->is_stage && semantics) {
+		const struct q_crm_status_summary *sum;
+		if (t != &buf) {
+			sum = &rows->sum[t - status_types];
+		} else {
+			if (strcmp(rows->pipeline_id, t->id)) {
+				int rc = q_crm_status_summary(call->st, t->id, &rows->pipeline_sum);
+				if (rc) {
+					json_decref(row);
+					rest_fail_store(call, rc);
+					return NULL;
+				}
+				snprintf(rows->pipeline_id, sizeof rows->pipeline_id, "%s", t->id);
+			}
+			sum = &rows->pipeline_sum;
+		}
 		const char *sem = "process";
 		if (*semantics == 'S')
 			sem = "success";
 		else if (*semantics == 'F')
-			sem = store_col_int(s, 0) == rows->sum[t - status_types].failure_row ? "failure" : "apology";
+			sem = store_col_int(s, 0) == sum->failure_row ? "failure" : "apology";
 		json_t *extra = json_object();
 		json_object_set_new(extra, "SEMANTICS", json_string(sem));
 		json_object_set(extra, "COLOR", color ? color : json_null());
@@ -222,6 +284,58 @@ int rest_crm_status_fields(struct rest_call *call)
 	return 0;
 }
 
+/* SEMANTIC_INFO of a stage list, set on o. */
+static int semantic_info(struct rest_call *call, const char *entity, json_t *o)
+{
+	struct q_crm_status_summary sum;
+	int rc = q_crm_status_summary(call->st, entity, &sum);
+	if (rc)
+		return rest_fail_store(call, rc);
+	json_t *info = json_object();
+	json_object_set_new(info, "START_FIELD", json_string(sum.start_id));
+	json_object_set_new(info, "FINAL_SUCCESS_FIELD", json_string(sum.success_id));
+	json_object_set_new(info, "FINAL_UNSUCCESS_FIELD", json_string(sum.failure_id));
+	json_object_set_new(info, "FINAL_SORT", json_integer(sum.success_sort));
+	json_object_set_new(o, "SEMANTIC_INFO", info);
+	return 0;
+}
+
+/* The stage lists of the deal pipelines other than the default one, appended to out. */
+static int pipeline_types(struct rest_call *call, json_t *out)
+{
+	struct q_crm_category_row *cats;
+	size_t n;
+	int rc = q_crm_category_all(call->st, call->arena, 2, &cats, &n);
+	if (rc)
+		return rest_fail_store(call, rc);
+	for (size_t i = 0; i < n; i++) {
+		if (cats[i].id == 0)
+			continue;
+		long long id = (long long)cats[i].id;
+		char *eid = arena_printf(call->arena, "DEAL_STAGE_%lld", id);
+		char *name = arena_printf(call->arena, "Стадии сделки (%s)", cats[i].name);
+		char *prefix = arena_printf(call->arena, "C%lld", id);
+		char *scope = arena_printf(call->arena, "category_%lld", id);
+		char *cid = arena_printf(call->arena, "%lld", id);
+		if (!eid || !name || !prefix || !scope || !cid)
+			return rest_fail(call, ERR_INTERNAL, "Out of memory");
+		json_t *o = json_object();
+		json_object_set_new(o, "ID", json_string(eid));
+		json_object_set_new(o, "NAME", json_string(name));
+		json_object_set_new(o, "PARENT_ID", json_string("DEAL_STAGE"));
+		if (semantic_info(call, eid, o)) {
+			json_decref(o);
+			return -1;
+		}
+		json_object_set_new(o, "PREFIX", json_string(prefix));
+		json_object_set_new(o, "FIELD_ATTRIBUTE_SCOPE", json_string(scope));
+		json_object_set_new(o, "ENTITY_TYPE_ID", json_integer(2));
+		json_object_set_new(o, "CATEGORY_ID", json_string(cid));
+		json_array_append_new(out, o);
+	}
+	return 0;
+}
+
 int rest_crm_status_entity_types(struct rest_call *call)
 {
 	json_t *out = rest_own(call, json_array());
@@ -233,18 +347,10 @@ int rest_crm_status_entity_types(struct rest_call *call)
 		json_object_set_new(o, "ID", json_string(t->id));
 		json_object_set_new(o, "NAME", json_string(t->name));
 		if (t->is_stage) {
-			struct q_crm_status_summary sum;
-			int rc = q_crm_status_summary(call->st, t->id, &sum);
-			if (rc) {
+			if (semantic_info(call, t->id, o)) {
 				json_decref(o);
-				return rest_fail_store(call, rc);
+				return -1;
 			}
-			json_t *info = json_object();
-			json_object_set_new(info, "START_FIELD", json_string(sum.start_id));
-			json_object_set_new(info, "FINAL_SUCCESS_FIELD", json_string(sum.success_id));
-			json_object_set_new(info, "FINAL_UNSUCCESS_FIELD", json_string(sum.failure_id));
-			json_object_set_new(info, "FINAL_SORT", json_integer(sum.success_sort));
-			json_object_set_new(o, "SEMANTIC_INFO", info);
 			if (t->entity_type_id == 2) {
 				json_object_set_new(o, "PREFIX", json_string(""));
 				json_object_set_new(o, "FIELD_ATTRIBUTE_SCOPE", json_string(""));
@@ -255,6 +361,8 @@ int rest_crm_status_entity_types(struct rest_call *call)
 		}
 		json_array_append_new(out, o);
 	}
+	if (pipeline_types(call, out))
+		return -1;
 	call->result = json_incref(out);
 	return 0;
 }
@@ -317,6 +425,9 @@ static int text_field(struct rest_call *call, json_t *fields, const char *name, 
 static int check_status_id(struct rest_call *call, const struct status_type *t, const char *sid)
 {
 	if (!sid || !*sid)
+		return rest_fail(call, ERR_ARGUMENT, "STATUS_ID is not defined");
+	sid = status_id_suffix(t, sid);
+	if (!*sid)
 		return rest_fail(call, ERR_ARGUMENT, "STATUS_ID is not defined");
 	if (strlen(sid) > t->max_len)
 		return rest_fail(call, ERR_ARGUMENT, "STATUS_ID of %s is at most %zu characters", t->id, t->max_len);
@@ -410,6 +521,16 @@ static int check_stages(struct rest_call *call, const struct status_type *t)
 	return 0;
 }
 
+/* For DEAL_STAGE_{n}: sid with the "C{n}:" prefix, added when missing (as Bitrix24 does). */
+static const char *with_prefix(struct rest_call *call, const struct status_type *t, const char *sid)
+{
+	int64_t n = deal_category_of(t->id);
+	if (!n || !sid || !*sid || status_id_suffix(t, sid) != sid)
+		return sid;
+	const char *p = arena_printf(call->arena, "C%lld:%s", (long long)n, sid);
+	return p ? p : sid;
+}
+
 static int status_add(struct rest_call *call, int64_t *id)
 {
 	json_t *fields = write_fields(call);
@@ -420,12 +541,23 @@ static int status_add(struct rest_call *call, int64_t *id)
 		return -1;
 	if (!entity || !*entity)
 		return rest_fail(call, ERR_ARGUMENT, "ENTITY_ID is not defined");
-	const struct status_type *t = status_type_find(entity);
+	struct status_type buf;
+	const struct status_type *t = status_type_any(entity, &buf);
+	int64_t category = deal_category_of(entity);
+	if (t == &buf) {
+		struct q_crm_category_row cat;
+		int rc = q_crm_category_get(call->st, 2, category, &cat);
+		if (rc == STORE_NOTFOUND)
+			t = NULL;
+		else if (rc)
+			return rest_fail_store(call, rc);
+	}
 	if (!t)
 		return rest_fail(call, ERR_ARGUMENT,
 				 "ENTITY_ID '%s' is not a known list (STATUS, SOURCE, CONTACT_TYPE, COMPANY_TYPE, INDUSTRY, "
-				 "DEAL_TYPE, DEAL_STAGE)",
+				 "DEAL_TYPE, DEAL_STAGE, DEAL_STAGE_{n} of an existing pipeline n)",
 				 entity);
+	sid = with_prefix(call, t, sid);
 	if (check_status_id(call, t, sid))
 		return -1;
 	if (!name || !*name)
@@ -445,6 +577,8 @@ static int status_add(struct rest_call *call, int64_t *id)
 		{sfield("SORT"), {.kind = QV_INT, .i = sort}},
 		{sfield("COLOR"), cv},
 		{sfield("SEMANTICS"), sv},
+		{sfield("CATEGORY_ID"), category ? (struct query_value){.kind = QV_INT, .i = category}
+						 : (struct query_value){.kind = QV_NULL}},
 	};
 	int rc = query_insert(call->st, call->arena, &q_crm_status_entity, sets, sizeof sets / sizeof sets[0], id);
 	if (rc)
@@ -463,7 +597,8 @@ static int status_update(struct rest_call *call)
 		return rest_fail(call, ERR_NOT_FOUND, "Not found");
 	if (rc)
 		return rest_fail_store(call, rc);
-	const struct status_type *t = status_type_find(cur.entity_id);
+	struct status_type buf;
+	const struct status_type *t = status_type_any(cur.entity_id, &buf);
 	if (!t)
 		return rest_fail(call, ERR_CORE, "The list %s cannot be changed", cur.entity_id);
 	json_t *fields = write_fields(call);
@@ -471,6 +606,7 @@ static int status_update(struct rest_call *call)
 	if (text_field(call, fields, "STATUS_ID", &sid) || text_field(call, fields, "NAME", &name) ||
 	    text_field(call, fields, "COLOR", &color) || text_field(call, fields, "SEMANTICS", &sem))
 		return -1;
+	sid = with_prefix(call, t, sid);
 	struct query_set sets[5];
 	size_t n = 0;
 	if (sid && strcmp(sid, cur.status_id)) {
@@ -531,7 +667,8 @@ static int status_delete(struct rest_call *call)
 	rc = q_crm_status_delete(call->st, id);
 	if (rc)
 		return rest_fail_store(call, rc);
-	const struct status_type *t = status_type_find(cur.entity_id);
+	struct status_type buf;
+	const struct status_type *t = status_type_any(cur.entity_id, &buf);
 	return t ? check_stages(call, t) : 0;
 }
 

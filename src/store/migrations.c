@@ -218,6 +218,46 @@ static const struct migration migrations[] = {
 	 "  ('DEAL_STAGE', 'LOSE', 'Сделка провалена', 'Сделка провалена', 70, 1, '#FF5752', 'F'),\n"
 	 "  ('DEAL_STAGE', 'APOLOGY', 'Анализ причины провала', 'Анализ причины провала', 80, 1, '#FF5752', 'F');\n"
 	},
+	{4, "crm: deal pipelines (crm.category, crm.dealcategory)",
+	 /* D1-D4 pipelines (Bitrix24's categories) of deals; their stages are crm_status rows with
+	  * ENTITY_ID DEAL_STAGE_{id}, CATEGORY_ID id and STATUS_ID "C{id}:…" (rest/crm_category.c).
+	  * Pipeline 0 is the default one: its stages are the DEAL_STAGE list, its row is never
+	  * deleted (only renamed). */
+	 "CREATE TABLE crm_category (\n"
+	 "  id {{ID}},                         -- the pipeline's number; 0 is the default one\n"
+	 "  entity_type_id INTEGER NOT NULL DEFAULT 2, -- the CRM type whose pipeline it is: 2 deals\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  sort INTEGER NOT NULL DEFAULT 500,\n"
+	 "  is_default INTEGER NOT NULL DEFAULT 0, -- 1: the default pipeline (id 0 for deals)\n"
+	 "  is_locked TEXT NOT NULL DEFAULT 'N',  -- Bitrix24's IS_LOCKED (Y/N); never set here\n"
+	 "  created_at TEXT NOT NULL            -- UTC \"YYYY-MM-DD hh:mm:ss\"\n"
+	 ");\n"
+	 "CREATE INDEX crm_category_type_sort ON crm_category(entity_type_id, sort);\n"
+	 "INSERT INTO crm_category (id, entity_type_id, name, sort, is_default, is_locked, created_at) VALUES\n"
+	 "  (0, 2, 'Общая', 0, 1, 'N', '2026-01-01 00:00:00');\n"},
+	{5, "crm: the product catalogue (crm.product)",
+	 /* C7 the products deal product rows (C8) pick from, with Bitrix24's crm.product fields. The
+	  * API shows numbers as strings, PRICE with two decimals (rest/crm_product.c). */
+	 "CREATE TABLE crm_product (\n"
+	 "  id {{ID}},\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  description TEXT,                  -- NULL when unset\n"
+	 "  active TEXT NOT NULL DEFAULT 'Y' CHECK (active IN ('Y', 'N')),\n"
+	 "  price REAL NOT NULL DEFAULT 0 CHECK (price >= 0), -- rounded to cents on write; shown \"1500.00\"\n"
+	 "  currency_id TEXT NOT NULL DEFAULT 'RUB', -- ISO 4217, three upper-case letters\n"
+	 "  vat_id INTEGER,                    -- the VAT rate's id; NULL: none\n"
+	 "  vat_included TEXT NOT NULL DEFAULT 'N' CHECK (vat_included IN ('Y', 'N')), -- PRICE includes VAT\n"
+	 "  measure INTEGER,                   -- unit code (OKEI: 796 piece, 166 kg); NULL: none\n"
+	 "  section_id INTEGER,                -- catalogue section; no sections table yet\n"
+	 "  sort INTEGER NOT NULL DEFAULT 100,\n"
+	 "  xml_id TEXT NOT NULL DEFAULT '',   -- external code (1C and other imports)\n"
+	 "  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,\n"
+	 "  modified_by INTEGER REFERENCES users(id) ON DELETE SET NULL,\n"
+	 "  date_create TEXT NOT NULL,         -- UTC \"YYYY-MM-DD hh:mm:ss\"\n"
+	 "  timestamp_x TEXT NOT NULL          -- last change, UTC\n"
+	 ");\n"
+	 "CREATE INDEX crm_product_name ON crm_product(name);\n"
+	 "CREATE INDEX crm_product_section ON crm_product(section_id);\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
