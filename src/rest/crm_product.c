@@ -21,26 +21,6 @@ static const struct query_field *pfield(const char *name)
 	return query_field_find(&q_crm_product_entity, name);
 }
 
-/* The fields of an add or update: the FIELDS object when given, else the top level. */
-static json_t *write_fields(struct rest_call *call)
-{
-	json_t *f = rest_param(call, "FIELDS");
-	return json_is_object(f) ? f : call->params;
-}
-
-/* A field by name, any case (SDKs send fields[name] as well as FIELDS[NAME]). */
-static json_t *fget(json_t *fields, const char *name)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-	{
-		if (!strcasecmp(k, name))
-			return v;
-	}
-	return NULL;
-}
-
 /* The value an empty field stands for: the column's default (NULL for nullable columns). */
 static struct query_value default_of(const char *name)
 {
@@ -94,14 +74,14 @@ static int product_value(struct rest_call *call, const struct query_field *f, js
 /* The writable fields present in the request, then the server's stamps. sets holds n_fields. */
 static int product_sets(struct rest_call *call, bool is_add, struct query_set *sets, size_t *n)
 {
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	const struct query_entity *e = &q_crm_product_entity;
 	*n = 0;
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct query_field *f = &e->fields[i];
 		if (f->flags & QF_READONLY)
 			continue;
-		json_t *v = fget(fields, f->name);
+		json_t *v = rest_field_ci(fields, f->name);
 		if (!v) {
 			if (is_add && (f->flags & QF_REQUIRED))
 				return rest_fail(call, ERR_ARGUMENT, "%s is not defined", f->name);

@@ -389,30 +389,10 @@ int rest_crm_status_entity_items(struct rest_call *call)
 
 /* ---- writing ---- */
 
-/* The fields of an add or update: the FIELDS object when given, else the top level. */
-static json_t *write_fields(struct rest_call *call)
-{
-	json_t *f = rest_param(call, "FIELDS");
-	return json_is_object(f) ? f : call->params;
-}
-
-/* A field by name, any case (SDKs send fields[name] as well as FIELDS[NAME]). */
-static json_t *fget(json_t *fields, const char *name)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-	{
-		if (!strcasecmp(k, name))
-			return v;
-	}
-	return NULL;
-}
-
 /* A text field: 0 and *out (NULL for null or absent, "" for empty); -1 if not text. */
 static int text_field(struct rest_call *call, json_t *fields, const char *name, const char **out)
 {
-	json_t *v = fget(fields, name);
+	json_t *v = rest_field_ci(fields, name);
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
@@ -481,7 +461,7 @@ static int semantics_value(struct rest_call *call, const struct status_type *t, 
 
 static int sort_value(struct rest_call *call, json_t *fields, bool *given, int64_t *sort)
 {
-	json_t *v = fget(fields, "SORT");
+	json_t *v = rest_field_ci(fields, "SORT");
 	*given = false;
 	if (!v)
 		return 0;
@@ -533,7 +513,7 @@ static const char *with_prefix(struct rest_call *call, const struct status_type 
 
 static int status_add(struct rest_call *call, int64_t *id)
 {
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	const char *entity, *sid, *name, *color, *sem;
 	if (text_field(call, fields, "ENTITY_ID", &entity) || text_field(call, fields, "STATUS_ID", &sid) ||
 	    text_field(call, fields, "NAME", &name) || text_field(call, fields, "COLOR", &color) ||
@@ -601,7 +581,7 @@ static int status_update(struct rest_call *call)
 	const struct status_type *t = status_type_any(cur.entity_id, &buf);
 	if (!t)
 		return rest_fail(call, ERR_CORE, "The list %s cannot be changed", cur.entity_id);
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	const char *sid, *name, *color, *sem;
 	if (text_field(call, fields, "STATUS_ID", &sid) || text_field(call, fields, "NAME", &name) ||
 	    text_field(call, fields, "COLOR", &color) || text_field(call, fields, "SEMANTICS", &sem))
@@ -617,7 +597,7 @@ static int status_update(struct rest_call *call)
 			return -1;
 		sets[n++] = (struct query_set){sfield("STATUS_ID"), {.kind = QV_TEXT, .s = sid}};
 	}
-	if (fget(fields, "NAME")) {
+	if (rest_field_ci(fields, "NAME")) {
 		if (!name || !*name)
 			return rest_fail(call, ERR_ARGUMENT, "NAME cannot be empty");
 		sets[n++] = (struct query_set){sfield("NAME"), {.kind = QV_TEXT, .s = name}};
@@ -628,13 +608,13 @@ static int status_update(struct rest_call *call)
 		return -1;
 	if (has_sort)
 		sets[n++] = (struct query_set){sfield("SORT"), {.kind = QV_INT, .i = sort}};
-	if (fget(fields, "COLOR")) {
+	if (rest_field_ci(fields, "COLOR")) {
 		struct query_value cv;
 		if (color_value(call, color, &cv))
 			return -1;
 		sets[n++] = (struct query_set){sfield("COLOR"), cv};
 	}
-	if (fget(fields, "SEMANTICS")) {
+	if (rest_field_ci(fields, "SEMANTICS")) {
 		struct query_value sv;
 		if (semantics_value(call, t, sem, &sv))
 			return -1;

@@ -79,13 +79,6 @@ int rest_department_fields(struct rest_call *call)
 	return 0;
 }
 
-/* The fields of an add or update: a FIELDS object when given, else the top level. */
-static json_t *write_fields(struct rest_call *call)
-{
-	json_t *f = rest_param(call, "FIELDS");
-	return json_is_object(f) ? f : call->params;
-}
-
 /* An integer field of the request: 0 and *out; 1 when absent; -1 when the call failed. Empty
  * text and null read as 0 (no parent, no head). */
 static int int_field(struct rest_call *call, json_t *fields, const char *name, int64_t *out)
@@ -122,7 +115,7 @@ static int parent_check(struct rest_call *call, int64_t parent)
 
 static int department_add(struct rest_call *call, int64_t *id)
 {
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	json_t *nv = json_object_get(fields, "NAME");
 	const char *name = nv ? rest_json_text(call, nv) : NULL;
 	if (!name || !*name)
@@ -189,7 +182,7 @@ static int department_update(struct rest_call *call)
 	int64_t id, cur_parent;
 	if (department_id(call, &id, &cur_parent))
 		return -1;
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	struct query_set sets[4];
 	size_t n = 0;
 

@@ -276,6 +276,24 @@ int rest_param_int(struct rest_call *call, const char *name, int64_t *out)
 	return 0;
 }
 
+json_t *rest_write_fields(struct rest_call *call)
+{
+	json_t *f = rest_param(call, "FIELDS");
+	return json_is_object(f) ? f : call->params;
+}
+
+json_t *rest_field_ci(json_t *fields, const char *name)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+	{
+		if (!strcasecmp(k, name))
+			return v;
+	}
+	return NULL;
+}
+
 int rest_json_bool(json_t *v)
 {
 	if (json_is_true(v))

@@ -121,6 +121,10 @@ const char *rest_param_str(struct rest_call *call, const char *name);
 int rest_param_int(struct rest_call *call, const char *name, int64_t *out);
 /* A JSON value as text: strings as they are, numbers printed, true "1", false "0", null NULL. */
 const char *rest_json_text(struct rest_call *call, json_t *v);
+/* The fields of an add or update: the FIELDS object when given, else the top level. */
+json_t *rest_write_fields(struct rest_call *call);
+/* A member of fields by name in any case (SDKs send fields[name] as well as FIELDS[NAME]). */
+json_t *rest_field_ci(json_t *fields, const char *name);
 /* Y/N, true/false, 1/0 and their string forms; -1 if none of them. */
 int rest_json_bool(json_t *v);
 

@@ -248,13 +248,6 @@ static bool email_valid(const char *e)
 	return strchr(at + 1, '.') != NULL;
 }
 
-/* The fields of an add or update: a FIELDS object when given, else the top level. */
-static json_t *write_fields(struct rest_call *call)
-{
-	json_t *f = rest_param(call, "FIELDS");
-	return json_is_object(f) ? f : call->params;
-}
-
 /* Check one value against its field's own rules and make it storable (NOT NULL columns). */
 static int user_value(struct rest_call *call, const struct query_field *f, json_t *v, struct query_value *out)
 {
@@ -348,7 +341,7 @@ static int collect_sets(struct rest_call *call, json_t *fields, bool admin, stru
 
 static int user_add(struct rest_call *call, int64_t *id)
 {
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	json_t *ev = json_object_get(fields, "EMAIL");
 	const char *email = ev ? rest_json_text(call, ev) : NULL;
 	if (!email || !*email || !email_valid(email))
@@ -433,7 +426,7 @@ static int last_admin_check(struct rest_call *call, int64_t id, const struct que
 
 static int user_update(struct rest_call *call, int64_t id)
 {
-	json_t *fields = write_fields(call);
+	json_t *fields = rest_write_fields(call);
 	bool admin = call->auth->is_admin;
 	bool exists;
 	int rc = q_user_exists(call->st, id, &exists);

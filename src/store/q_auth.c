@@ -4,35 +4,13 @@
 #include "store/store.h"
 #include <stdio.h>
 
-#define PREP(s, st, sql)                                                                                               \
-	do {                                                                                                           \
-		(s) = store_prepare((st), (sql));                                                                      \
-		if (!(s))                                                                                              \
-			return STORE_ERROR;                                                                            \
-	} while (0)
-
-static void copy_col(struct stmt *s, int i, char *dst, size_t n)
-{
-	if (dst && n)
-		snprintf(dst, n, "%s", store_col_text(s, i));
-}
-
-/* Step a statement expected to change rows; STORE_NOTFOUND when it changed none. */
-static int exec_changed(struct store *st, struct stmt *s)
-{
-	int rc = store_exec_stmt(s);
-	if (!rc && store_last_changes(st) == 0)
-		rc = STORE_NOTFOUND;
-	return rc;
-}
-
 /* ---- users ---- */
 
 int q_auth_user_by_login(struct store *st, const char *login, int64_t *id, char *hash, size_t hash_n,
 			 bool *is_active)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "SELECT id, password_hash, active FROM users WHERE LOWER(login) = LOWER($1) OR LOWER(email) = LOWER($1) "
 	     "ORDER BY CASE WHEN LOWER(login) = LOWER($1) THEN 0 ELSE 1 END, id LIMIT 1");
 	int rc = store_bind_text(s, 1, login);
@@ -40,7 +18,7 @@ int q_auth_user_by_login(struct store *st, const char *login, int64_t *id, char 
 		rc = store_step(s);
 	if (rc == STORE_ROW) {
 		*id = store_col_int(s, 0);
-		copy_col(s, 1, hash, hash_n);
+		store_col_copy(s, 1, hash, hash_n);
 		*is_active = store_col_int(s, 2) != 0;
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
@@ -53,7 +31,7 @@ int q_auth_user_by_login(struct store *st, const char *login, int64_t *id, char 
 int q_auth_user_flags(struct store *st, int64_t id, bool *is_admin, bool *is_active)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT is_admin, active FROM users WHERE id = $1");
+	STORE_PREP(s, st, "SELECT is_admin, active FROM users WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
@@ -71,13 +49,13 @@ int q_auth_user_flags(struct store *st, int64_t id, bool *is_admin, bool *is_act
 int q_auth_touch_login(struct store *st, int64_t id, const char *now_db)
 {
 	struct stmt *s;
-	PREP(s, st, "UPDATE users SET last_login = $1, last_activity_date = $1 WHERE id = $2");
+	STORE_PREP(s, st, "UPDATE users SET last_login = $1, last_activity_date = $1 WHERE id = $2");
 	int rc;
 	if ((rc = store_bind_text(s, 1, now_db)) || (rc = store_bind_int(s, 2, id))) {
 		store_reset(s);
 		return rc;
 	}
-	return exec_changed(st, s);
+	return store_exec_changed(st, s);
 }
 
 /* ---- throttling ---- */
@@ -86,7 +64,7 @@ int q_auth_lock_get(struct store *st, const char *key, int64_t *locked_until)
 {
 	struct stmt *s;
 	*locked_until = 0;
-	PREP(s, st, "SELECT locked_until FROM login_failures WHERE key = $1");
+	STORE_PREP(s, st, "SELECT locked_until FROM login_failures WHERE key = $1");
 	int rc = store_bind_text(s, 1, key);
 	if (!rc)
 		rc = store_step(s);
@@ -104,7 +82,7 @@ int q_auth_failure_add(struct store *st, const char *key, int64_t now, int64_t w
 	struct stmt *s;
 	/* One statement, so that two threads counting failures of the same key never lose one.
 	 * In DO UPDATE every login_failures.x is the row as it was before the update. */
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO login_failures (key, failures, window_start, locked_until) "
 	     "VALUES ($1, 1, $2, CASE WHEN $4 <= 1 THEN $2 + $5 ELSE 0 END) "
 	     "ON CONFLICT (key) DO UPDATE SET "
@@ -135,7 +113,7 @@ int q_auth_failure_add(struct store *st, const char *key, int64_t now, int64_t w
 int q_auth_failure_clear(struct store *st, const char *key)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM login_failures WHERE key = $1");
+	STORE_PREP(s, st, "DELETE FROM login_failures WHERE key = $1");
 	int rc = store_bind_text(s, 1, key);
 	if (rc) {
 		store_reset(s);
@@ -147,7 +125,7 @@ int q_auth_failure_clear(struct store *st, const char *key)
 int q_auth_failure_purge(struct store *st, int64_t before)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM login_failures WHERE window_start < $1 AND locked_until < $1");
+	STORE_PREP(s, st, "DELETE FROM login_failures WHERE window_start < $1 AND locked_until < $1");
 	int rc = store_bind_int(s, 1, before);
 	if (rc) {
 		store_reset(s);
@@ -162,7 +140,7 @@ int q_auth_session_insert(struct store *st, const char *token_hash, int64_t user
 			  const char *created_at, const char *expires_at)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)");
 	int rc;
 	if ((rc = store_bind_text(s, 1, token_hash)) || (rc = store_bind_int(s, 2, user_id)) ||
@@ -178,7 +156,7 @@ int q_auth_session_find(struct store *st, const char *token_hash, const char *no
 			size_t csrf_n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2");
+	STORE_PREP(s, st, "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2");
 	int rc;
 	if ((rc = store_bind_text(s, 1, token_hash)) || (rc = store_bind_text(s, 2, now_db))) {
 		store_reset(s);
@@ -187,7 +165,7 @@ int q_auth_session_find(struct store *st, const char *token_hash, const char *no
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		*user_id = store_col_int(s, 0);
-		copy_col(s, 1, csrf, csrf_n);
+		store_col_copy(s, 1, csrf, csrf_n);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = STORE_NOTFOUND;
@@ -199,19 +177,19 @@ int q_auth_session_find(struct store *st, const char *token_hash, const char *no
 int q_auth_session_delete(struct store *st, const char *token_hash)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM sessions WHERE token_hash = $1");
+	STORE_PREP(s, st, "DELETE FROM sessions WHERE token_hash = $1");
 	int rc = store_bind_text(s, 1, token_hash);
 	if (rc) {
 		store_reset(s);
 		return rc;
 	}
-	return exec_changed(st, s);
+	return store_exec_changed(st, s);
 }
 
 int q_auth_session_purge(struct store *st, const char *now_db)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM sessions WHERE expires_at <= $1");
+	STORE_PREP(s, st, "DELETE FROM sessions WHERE expires_at <= $1");
 	int rc = store_bind_text(s, 1, now_db);
 	if (rc) {
 		store_reset(s);
@@ -226,7 +204,7 @@ int q_auth_webhook_insert(struct store *st, int64_t user_id, const char *secret_
 			  const char *title, const char *created_at, int64_t *id)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO webhooks (user_id, secret_hash, scopes, title, created_at) VALUES ($1, $2, $3, $4, $5) "
 	     "RETURNING id");
 	int rc;
@@ -251,7 +229,7 @@ int q_auth_webhook_each_live(struct store *st, int64_t user_id,
 			     int (*fn)(void *ctx, int64_t id, const char *secret_hash, const char *scopes), void *ctx)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT id, secret_hash, scopes FROM webhooks WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id");
+	STORE_PREP(s, st, "SELECT id, secret_hash, scopes FROM webhooks WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id");
 	int rc = store_bind_int(s, 1, user_id);
 	if (rc) {
 		store_reset(s);
@@ -269,19 +247,19 @@ int q_auth_webhook_each_live(struct store *st, int64_t user_id,
 int q_auth_webhook_revoke(struct store *st, int64_t id, const char *now_db)
 {
 	struct stmt *s;
-	PREP(s, st, "UPDATE webhooks SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL");
+	STORE_PREP(s, st, "UPDATE webhooks SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL");
 	int rc;
 	if ((rc = store_bind_text(s, 1, now_db)) || (rc = store_bind_int(s, 2, id))) {
 		store_reset(s);
 		return rc;
 	}
-	return exec_changed(st, s);
+	return store_exec_changed(st, s);
 }
 
 int q_auth_webhook_owner(struct store *st, int64_t id, int64_t *user_id)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT user_id FROM webhooks WHERE id = $1 AND revoked_at IS NULL");
+	STORE_PREP(s, st, "SELECT user_id FROM webhooks WHERE id = $1 AND revoked_at IS NULL");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
@@ -299,7 +277,7 @@ int q_auth_webhook_list(struct store *st, int64_t user_id, void (*fn)(void *ctx,
 			void *ctx)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "SELECT id, user_id, scopes, title, created_at FROM webhooks "
 	     "WHERE revoked_at IS NULL AND ($1 = 0 OR user_id = $1) ORDER BY id");
 	int rc = store_bind_int(s, 1, user_id);

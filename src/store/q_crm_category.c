@@ -22,13 +22,6 @@ const struct query_entity q_crm_category_entity = {
 	"crm_category", "id", crm_category_fields, sizeof crm_category_fields / sizeof crm_category_fields[0], false,
 };
 
-#define PREP(s, st, sql)                                                                                               \
-	do {                                                                                                           \
-		(s) = store_prepare((st), (sql));                                                                      \
-		if (!(s))                                                                                              \
-			return STORE_ERROR;                                                                            \
-	} while (0)
-
 #define COLS "id, entity_type_id, name, sort, is_default, is_locked, created_at"
 
 static void read_row(struct stmt *s, struct q_crm_category_row *out)
@@ -45,7 +38,7 @@ static void read_row(struct stmt *s, struct q_crm_category_row *out)
 int q_crm_category_get(struct store *st, int64_t entity_type_id, int64_t id, struct q_crm_category_row *out)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT " COLS " FROM crm_category WHERE entity_type_id = $1 AND id = $2");
+	STORE_PREP(s, st, "SELECT " COLS " FROM crm_category WHERE entity_type_id = $1 AND id = $2");
 	int rc = store_bind_int(s, 1, entity_type_id);
 	if (!rc)
 		rc = store_bind_int(s, 2, id);
@@ -67,7 +60,7 @@ int q_crm_category_all(struct store *st, struct arena *a, int64_t entity_type_id
 	*rows = NULL;
 	*n = 0;
 	struct stmt *s;
-	PREP(s, st, "SELECT " COLS " FROM crm_category WHERE entity_type_id = $1 ORDER BY sort, id");
+	STORE_PREP(s, st, "SELECT " COLS " FROM crm_category WHERE entity_type_id = $1 ORDER BY sort, id");
 	int rc = store_bind_int(s, 1, entity_type_id);
 	if (rc) {
 		store_reset(s);
@@ -97,7 +90,7 @@ int q_crm_category_insert(struct store *st, int64_t entity_type_id, const char *
 			  const char *created_at, int64_t *id)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO crm_category (entity_type_id, name, sort, is_default, is_locked, created_at) "
 	     "VALUES ($1, $2, $3, 0, 'N', $4) RETURNING id");
 	int rc;
@@ -121,7 +114,7 @@ int q_crm_category_update(struct store *st, int64_t entity_type_id, int64_t id, 
 			  int64_t sort)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "UPDATE crm_category SET name = COALESCE($3, name), sort = CASE WHEN $4 = 1 THEN $5 ELSE sort END "
 	     "WHERE entity_type_id = $1 AND id = $2");
 	int rc;
@@ -140,7 +133,7 @@ int q_crm_category_update(struct store *st, int64_t entity_type_id, int64_t id, 
 int q_crm_category_delete(struct store *st, int64_t entity_type_id, int64_t id)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM crm_category WHERE entity_type_id = $1 AND id = $2 AND is_default = 0");
+	STORE_PREP(s, st, "DELETE FROM crm_category WHERE entity_type_id = $1 AND id = $2 AND is_default = 0");
 	int rc;
 	if ((rc = store_bind_int(s, 1, entity_type_id)) || (rc = store_bind_int(s, 2, id))) {
 		store_reset(s);
@@ -158,7 +151,7 @@ int q_crm_category_stages_insert(struct store *st, int64_t id)
 	snprintf(entity, sizeof entity, "DEAL_STAGE_%lld", (long long)id);
 	snprintf(prefix, sizeof prefix, "C%lld:", (long long)id);
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO crm_status (entity_id, status_id, name, name_init, sort, system, category_id, color, "
 	     "semantics) SELECT $1, $2 || status_id, name_init, name_init, sort, 1, $3, color, semantics "
 	     "FROM crm_status WHERE entity_id = 'DEAL_STAGE' AND system = 1 ORDER BY sort, id");
@@ -176,7 +169,7 @@ int q_crm_category_stages_delete(struct store *st, int64_t id)
 	char entity[32];
 	snprintf(entity, sizeof entity, "DEAL_STAGE_%lld", (long long)id);
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM crm_status WHERE entity_id = $1");
+	STORE_PREP(s, st, "DELETE FROM crm_status WHERE entity_id = $1");
 	int rc = store_bind_text(s, 1, entity);
 	if (rc) {
 		store_reset(s);

@@ -25,13 +25,6 @@ const struct query_entity q_crm_status_entity = {
 	"crm_status", "id", crm_status_fields, sizeof crm_status_fields / sizeof crm_status_fields[0], false,
 };
 
-#define PREP(s, st, sql)                                                                                               \
-	do {                                                                                                           \
-		(s) = store_prepare((st), (sql));                                                                      \
-		if (!(s))                                                                                              \
-			return STORE_ERROR;                                                                            \
-	} while (0)
-
 static char semantics_of(struct stmt *s, int col)
 {
 	const char *t = store_col_text(s, col);
@@ -41,7 +34,7 @@ static char semantics_of(struct stmt *s, int col)
 int q_crm_status_get(struct store *st, int64_t id, struct q_crm_status_row *out)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT entity_id, status_id, system, semantics, sort FROM crm_status WHERE id = $1");
+	STORE_PREP(s, st, "SELECT entity_id, status_id, system, semantics, sort FROM crm_status WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
@@ -63,7 +56,7 @@ int q_crm_status_taken(struct store *st, const char *entity_id, const char *stat
 		       bool *taken)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT id FROM crm_status WHERE entity_id = $1 AND status_id = $2 AND id <> $3 LIMIT 1");
+	STORE_PREP(s, st, "SELECT id FROM crm_status WHERE entity_id = $1 AND status_id = $2 AND id <> $3 LIMIT 1");
 	int rc;
 	if ((rc = store_bind_text(s, 1, entity_id)) || (rc = store_bind_text(s, 2, status_id)) ||
 	    (rc = store_bind_int(s, 3, except_id))) {
@@ -79,7 +72,7 @@ int q_crm_status_taken(struct store *st, const char *entity_id, const char *stat
 int q_crm_status_delete(struct store *st, int64_t id)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM crm_status WHERE id = $1");
+	STORE_PREP(s, st, "DELETE FROM crm_status WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (rc) {
 		store_reset(s);
@@ -96,7 +89,7 @@ int q_crm_status_summary(struct store *st, const char *entity_id, struct q_crm_s
 	memset(out, 0, sizeof *out);
 	out->is_ordered = true;
 	struct stmt *s;
-	PREP(s, st, "SELECT id, status_id, sort, semantics FROM crm_status WHERE entity_id = $1 ORDER BY sort, id");
+	STORE_PREP(s, st, "SELECT id, status_id, sort, semantics FROM crm_status WHERE entity_id = $1 ORDER BY sort, id");
 	int rc = store_bind_text(s, 1, entity_id);
 	if (rc) {
 		store_reset(s);

@@ -67,34 +67,6 @@ static void now_db(char *ts, size_t n)
 	db_time_utc(time(NULL), ts, n);
 }
 
-static void copy_col(struct stmt *s, int i, char *dst, size_t n)
-{
-	if (dst && n)
-		snprintf(dst, n, "%s", store_col_text(s, i));
-}
-
-/* Step a statement that yields one integer: STORE_NOTFOUND without a row. */
-static int one_int(struct stmt *s, int64_t *out)
-{
-	int rc = store_step(s);
-	if (rc == STORE_ROW) {
-		*out = store_col_int(s, 0) /* NULL reads 0 */;
-		rc = STORE_OK;
-	} else if (rc == STORE_OK) {
-		rc = STORE_NOTFOUND;
-	}
-	store_reset(s);
-	return rc;
-}
-
-/* Prepare or answer STORE_ERROR; used as `if (!(s = prep(st, "…"))) return STORE_ERROR;`. */
-#define PREP(s, st, sql)                                                                                               \
-	do {                                                                                                           \
-		(s) = store_prepare((st), (sql));                                                                      \
-		if (!(s))                                                                                              \
-			return STORE_ERROR;                                                                            \
-	} while (0)
-
 /* ---- users ---- */
 
 int q_user_insert(struct store *st, const char *login, const char *email, const char *password_hash,
@@ -103,7 +75,7 @@ int q_user_insert(struct store *st, const char *login, const char *email, const 
 	struct stmt *s;
 	char ts[32];
 	now_db(ts, sizeof ts);
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO users (login, email, password_hash, name, last_name, is_admin, date_register, timestamp_x) "
 	     "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id");
 	int rc;
@@ -130,7 +102,7 @@ int q_user_set_password(struct store *st, int64_t id, const char *password_hash)
 	struct stmt *s;
 	char ts[32];
 	now_db(ts, sizeof ts);
-	PREP(s, st, "UPDATE users SET password_hash = $1, timestamp_x = $2 WHERE id = $3");
+	STORE_PREP(s, st, "UPDATE users SET password_hash = $1, timestamp_x = $2 WHERE id = $3");
 	int rc;
 	if ((rc = store_bind_text(s, 1, password_hash)) || (rc = store_bind_text(s, 2, ts)) ||
 	    (rc = store_bind_int(s, 3, id))) {
@@ -146,7 +118,7 @@ int q_user_set_password(struct store *st, int64_t id, const char *password_hash)
 int q_user_find_login(struct store *st, const char *login, int64_t *id)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "SELECT id FROM users WHERE LOWER(login) = LOWER($1) OR LOWER(email) = LOWER($1) "
 	     "ORDER BY CASE WHEN LOWER(login) = LOWER($1) THEN 0 ELSE 1 END, id LIMIT 1");
 	int rc = store_bind_text(s, 1, login);
@@ -154,13 +126,13 @@ int q_user_find_login(struct store *st, const char *login, int64_t *id)
 		store_reset(s);
 		return rc;
 	}
-	return one_int(s, id);
+	return store_one_int(s, id);
 }
 
 int q_user_email_taken(struct store *st, const char *email, int64_t except_id, bool *taken)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "SELECT id FROM users WHERE (LOWER(email) = LOWER($1) OR LOWER(login) = LOWER($1)) AND id <> $2 LIMIT 1");
 	int rc;
 	if ((rc = store_bind_text(s, 1, email)) || (rc = store_bind_int(s, 2, except_id))) {
@@ -168,7 +140,7 @@ int q_user_email_taken(struct store *st, const char *email, int64_t except_id, b
 		return rc;
 	}
 	int64_t id;
-	rc = one_int(s, &id);
+	rc = store_one_int(s, &id);
 	*taken = rc == STORE_OK;
 	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
@@ -176,7 +148,7 @@ int q_user_email_taken(struct store *st, const char *email, int64_t except_id, b
 int q_user_flags(struct store *st, int64_t id, bool *is_admin, bool *is_active)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT is_admin, active FROM users WHERE id = $1");
+	STORE_PREP(s, st, "SELECT is_admin, active FROM users WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
@@ -203,21 +175,21 @@ int q_user_exists(struct store *st, int64_t id, bool *exists)
 int q_user_count(struct store *st, int64_t *n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT COUNT(*) FROM users");
-	return one_int(s, n);
+	STORE_PREP(s, st, "SELECT COUNT(*) FROM users");
+	return store_one_int(s, n);
 }
 
 int q_user_active_admins(struct store *st, int64_t *n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND active = 1");
-	return one_int(s, n);
+	STORE_PREP(s, st, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND active = 1");
+	return store_one_int(s, n);
 }
 
 int q_user_sync_login(struct store *st, int64_t id, const char *old_email, const char *new_email)
 {
 	struct stmt *s;
-	PREP(s, st, "UPDATE users SET login = $1 WHERE id = $2 AND LOWER(login) = LOWER($3)");
+	STORE_PREP(s, st, "UPDATE users SET login = $1 WHERE id = $2 AND LOWER(login) = LOWER($3)");
 	int rc;
 	if ((rc = store_bind_text(s, 1, new_email)) || (rc = store_bind_int(s, 2, id)) ||
 	    (rc = store_bind_text(s, 3, old_email))) {
@@ -232,7 +204,7 @@ int q_user_touch(struct store *st, int64_t id)
 	struct stmt *s;
 	char ts[32];
 	now_db(ts, sizeof ts);
-	PREP(s, st, "UPDATE users SET timestamp_x = $1 WHERE id = $2");
+	STORE_PREP(s, st, "UPDATE users SET timestamp_x = $1 WHERE id = $2");
 	int rc;
 	if ((rc = store_bind_text(s, 1, ts)) || (rc = store_bind_int(s, 2, id))) {
 		store_reset(s);
@@ -245,7 +217,7 @@ int q_user_set_work(struct store *st, int64_t id, const char *position, const ch
 		    const char *company)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "UPDATE users SET work_position = $1, personal_gender = $2, uf_phone_inner = $3, work_company = $4 "
 	     "WHERE id = $5");
 	int rc;
@@ -261,19 +233,19 @@ int q_user_set_work(struct store *st, int64_t id, const char *position, const ch
 int q_user_brief(struct store *st, int64_t id, struct q_user_brief *out)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "SELECT name, last_name, personal_gender, personal_photo, time_zone, email, is_admin FROM users "
 	     "WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
 	if (rc == STORE_ROW) {
-		copy_col(s, 0, out->name, sizeof out->name);
-		copy_col(s, 1, out->last_name, sizeof out->last_name);
-		copy_col(s, 2, out->gender, sizeof out->gender);
-		copy_col(s, 3, out->photo, sizeof out->photo);
-		copy_col(s, 4, out->time_zone, sizeof out->time_zone);
-		copy_col(s, 5, out->email, sizeof out->email);
+		store_col_copy(s, 0, out->name, sizeof out->name);
+		store_col_copy(s, 1, out->last_name, sizeof out->last_name);
+		store_col_copy(s, 2, out->gender, sizeof out->gender);
+		store_col_copy(s, 3, out->photo, sizeof out->photo);
+		store_col_copy(s, 4, out->time_zone, sizeof out->time_zone);
+		store_col_copy(s, 5, out->email, sizeof out->email);
 		out->is_admin = store_col_int(s, 6) != 0;
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
@@ -287,7 +259,7 @@ int q_user_departments(struct store *st, int64_t user_id, int64_t *ids, size_t m
 {
 	struct stmt *s;
 	*n = 0;
-	PREP(s, st, "SELECT department_id FROM user_departments WHERE user_id = $1 ORDER BY department_id");
+	STORE_PREP(s, st, "SELECT department_id FROM user_departments WHERE user_id = $1 ORDER BY department_id");
 	int rc = store_bind_int(s, 1, user_id);
 	if (rc) {
 		store_reset(s);
@@ -303,7 +275,7 @@ int q_user_departments(struct store *st, int64_t user_id, int64_t *ids, size_t m
 int q_user_departments_clear(struct store *st, int64_t user_id)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM user_departments WHERE user_id = $1");
+	STORE_PREP(s, st, "DELETE FROM user_departments WHERE user_id = $1");
 	int rc = store_bind_int(s, 1, user_id);
 	if (rc) {
 		store_reset(s);
@@ -318,7 +290,7 @@ int q_department_insert(struct store *st, const char *name, int64_t parent_id, i
 			int64_t *id)
 {
 	struct stmt *s;
-	PREP(s, st, "INSERT INTO departments (name, parent_id, head_id, sort) VALUES ($1, $2, $3, $4) RETURNING id");
+	STORE_PREP(s, st, "INSERT INTO departments (name, parent_id, head_id, sort) VALUES ($1, $2, $3, $4) RETURNING id");
 	int rc;
 	if ((rc = store_bind_text(s, 1, name)) ||
 	    (rc = parent_id > 0 ? store_bind_int(s, 2, parent_id) : store_bind_null(s, 2)) ||
@@ -341,7 +313,7 @@ int q_department_insert(struct store *st, const char *name, int64_t parent_id, i
 int q_department_add_user(struct store *st, int64_t department_id, int64_t user_id)
 {
 	struct stmt *s;
-	PREP(s, st,
+	STORE_PREP(s, st,
 	     "INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2) "
 	     "ON CONFLICT (user_id, department_id) DO NOTHING");
 	int rc;
@@ -355,31 +327,31 @@ int q_department_add_user(struct store *st, int64_t department_id, int64_t user_
 int q_department_parent(struct store *st, int64_t id, int64_t *parent_id)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT parent_id FROM departments WHERE id = $1");
+	STORE_PREP(s, st, "SELECT parent_id FROM departments WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (rc) {
 		store_reset(s);
 		return rc;
 	}
-	return one_int(s, parent_id);
+	return store_one_int(s, parent_id);
 }
 
 int q_department_root(struct store *st, int64_t *id)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1");
-	return one_int(s, id);
+	STORE_PREP(s, st, "SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+	return store_one_int(s, id);
 }
 
 int q_department_name(struct store *st, int64_t id, char *name, size_t n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT name FROM departments WHERE id = $1");
+	STORE_PREP(s, st, "SELECT name FROM departments WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (!rc)
 		rc = store_step(s);
 	if (rc == STORE_ROW) {
-		copy_col(s, 0, name, n);
+		store_col_copy(s, 0, name, n);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = STORE_NOTFOUND;
@@ -391,19 +363,19 @@ int q_department_name(struct store *st, int64_t id, char *name, size_t n)
 int q_department_head(struct store *st, int64_t id, int64_t *head_id)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT head_id FROM departments WHERE id = $1");
+	STORE_PREP(s, st, "SELECT head_id FROM departments WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (rc) {
 		store_reset(s);
 		return rc;
 	}
-	return one_int(s, head_id);
+	return store_one_int(s, head_id);
 }
 
 int q_department_set_head(struct store *st, int64_t id, int64_t head_id)
 {
 	struct stmt *s;
-	PREP(s, st, "UPDATE departments SET head_id = $1 WHERE id = $2");
+	STORE_PREP(s, st, "UPDATE departments SET head_id = $1 WHERE id = $2");
 	int rc;
 	if ((rc = head_id > 0 ? store_bind_int(s, 1, head_id) : store_bind_null(s, 1)) || (rc = store_bind_int(s, 2, id))) {
 		store_reset(s);
@@ -415,19 +387,19 @@ int q_department_set_head(struct store *st, int64_t id, int64_t head_id)
 int q_department_children(struct store *st, int64_t id, int64_t *n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT COUNT(*) FROM departments WHERE parent_id = $1");
+	STORE_PREP(s, st, "SELECT COUNT(*) FROM departments WHERE parent_id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (rc) {
 		store_reset(s);
 		return rc;
 	}
-	return one_int(s, n);
+	return store_one_int(s, n);
 }
 
 int q_department_delete(struct store *st, int64_t id)
 {
 	struct stmt *s;
-	PREP(s, st, "DELETE FROM departments WHERE id = $1");
+	STORE_PREP(s, st, "DELETE FROM departments WHERE id = $1");
 	int rc = store_bind_int(s, 1, id);
 	if (rc) {
 		store_reset(s);
@@ -444,7 +416,7 @@ int q_department_delete(struct store *st, int64_t id)
 int q_workgroup_role(struct store *st, int64_t group_id, int64_t user_id, char *role)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT role FROM workgroup_members WHERE group_id = $1 AND user_id = $2");
+	STORE_PREP(s, st, "SELECT role FROM workgroup_members WHERE group_id = $1 AND user_id = $2");
 	int rc;
 	if ((rc = store_bind_int(s, 1, group_id)) || (rc = store_bind_int(s, 2, user_id))) {
 		store_reset(s);
@@ -464,12 +436,12 @@ int q_workgroup_role(struct store *st, int64_t group_id, int64_t user_id, char *
 int q_workgroup_name(struct store *st, int64_t group_id, char *name, size_t n)
 {
 	struct stmt *s;
-	PREP(s, st, "SELECT name FROM workgroups WHERE id = $1");
+	STORE_PREP(s, st, "SELECT name FROM workgroups WHERE id = $1");
 	int rc = store_bind_int(s, 1, group_id);
 	if (!rc)
 		rc = store_step(s);
 	if (rc == STORE_ROW) {
-		copy_col(s, 0, name, n);
+		store_col_copy(s, 0, name, n);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = STORE_NOTFOUND;

@@ -323,6 +323,33 @@ int store_exec_stmt(struct stmt *s)
 	return rc;
 }
 
+void store_col_copy(struct stmt *s, int i, char *dst, size_t n)
+{
+	if (dst && n)
+		snprintf(dst, n, "%s", store_col_text(s, i));
+}
+
+int store_one_int(struct stmt *s, int64_t *out)
+{
+	int rc = store_step(s);
+	if (rc == STORE_ROW) {
+		*out = store_col_int(s, 0); /* NULL reads 0 */
+		rc = STORE_OK;
+	} else if (rc == STORE_OK) {
+		rc = STORE_NOTFOUND;
+	}
+	sqlite3_reset(s->h);
+	return rc;
+}
+
+int store_exec_changed(struct store *st, struct stmt *s)
+{
+	int rc = store_exec_stmt(s);
+	if (!rc && store_last_changes(st) == 0)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
 void store_reset(struct stmt *s)
 {
 	sqlite3_reset(s->h);

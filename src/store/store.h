@@ -59,6 +59,19 @@ const char *store_col_text(struct stmt *s, int i); /* "" for NULL; valid until t
 
 /* Is the database reachable? (/healthz) */
 int store_ping(struct store *st);
+/* For the query files (q_*.c): prepare or return STORE_ERROR from the calling function. */
+#define STORE_PREP(s, st, sql)                                                                                         \
+	do {                                                                                                           \
+		(s) = store_prepare((st), (sql));                                                                      \
+		if (!(s))                                                                                              \
+			return STORE_ERROR;                                                                            \
+	} while (0)
+/* Copy column i as text into dst (n bytes, cut if longer); dst may be NULL. */
+void store_col_copy(struct stmt *s, int i, char *dst, size_t n);
+/* Run (and reset) a statement that yields one integer; STORE_NOTFOUND without a row. */
+int store_one_int(struct stmt *s, int64_t *out);
+/* Run (and reset) a statement expected to change rows; STORE_NOTFOUND when it changed none. */
+int store_exec_changed(struct store *st, struct stmt *s);
 /* Run SQL text with no parameters (DDL, pragmas). */
 int store_exec(struct store *st, const char *sql);
 /* Transactions. begin_write takes the write lock at once (SQLite BEGIN IMMEDIATE), so that
