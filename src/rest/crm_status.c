@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "store/q_crm_category.h"
 #include "store/q_crm_status.h"
+#include "store/q_crm_item.h"
 #include "store/store.h"
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,8 @@ static const struct status_type status_types[] = {
 	{"INDUSTRY", "Сфера деятельности", false, 0, 50, false, NULL},
 	{"DEAL_TYPE", "Тип сделки", false, 0, 50, false, NULL},
 	{"DEAL_STAGE", "Стадии сделки", true, 2, 22, true, deal_stage_finals},
+	{"EMPLOYEES", "Кол-во сотрудников", false, 0, 50, false, NULL},
+	{"HONORIFIC", "Обращения", false, 0, 50, false, NULL},
 };
 #define N_TYPES (sizeof status_types / sizeof status_types[0])
 
@@ -644,6 +647,12 @@ static int status_delete(struct rest_call *call)
 	if (cur.is_system)
 		return rest_fail(call, ERR_CORE, "%s is a system item of %s and cannot be deleted", cur.status_id,
 				 cur.entity_id);
+	int64_t used;
+	if ((rc = q_crm_status_usage(call->st, cur.entity_id, cur.status_id, &used)))
+		return rest_fail_store(call, rc);
+	if (used > 0)
+		return rest_fail(call, ERR_CORE, "%s of %s is used by %lld item(s); move them elsewhere first",
+				 cur.status_id, cur.entity_id, (long long)used);
 	rc = q_crm_status_delete(call->st, id);
 	if (rc)
 		return rest_fail_store(call, rc);

@@ -383,7 +383,7 @@ static int select_all(struct rest_call *call, struct query *q, bool uf)
 {
 	for (size_t i = 0; i < q->ent->n_fields; i++) {
 		const struct query_field *f = &q->ent->fields[i];
-		if (f->flags & QF_HIDDEN)
+		if (f->flags & (QF_HIDDEN | QF_NOSTAR))
 			continue;
 		if ((strncmp(f->name, "UF_", 3) == 0) != uf)
 			continue;

@@ -642,6 +642,16 @@ static const struct migration migrations[] = {
 	 "  search_rowid INTEGER NOT NULL,\n"
 	 "  PRIMARY KEY (entity_type_id, entity_id)\n"
 	 ");\n"},
+	{7, "crm: the EMPLOYEES and HONORIFIC reference lists",
+	 /* L1: the company size and salutation lists the company and contact cards pick from. */
+	 "INSERT INTO crm_status (entity_id, status_id, name, name_init, sort, system, color, semantics) VALUES\n"
+	 "  ('EMPLOYEES', 'EMPLOYEES_1', 'менее 50', 'менее 50', 10, 1, NULL, NULL),\n"
+	 "  ('EMPLOYEES', 'EMPLOYEES_2', '50-250', '50-250', 20, 1, NULL, NULL),\n"
+	 "  ('EMPLOYEES', 'EMPLOYEES_3', '250-500', '250-500', 30, 1, NULL, NULL),\n"
+	 "  ('EMPLOYEES', 'EMPLOYEES_4', 'более 500', 'более 500', 40, 1, NULL, NULL);\n"
+	 "INSERT INTO crm_status (entity_id, status_id, name, name_init, sort, system, color, semantics) VALUES\n"
+	 "  ('HONORIFIC', 'HNR_RU_1', 'г-н', 'г-н', 10, 1, NULL, NULL),\n"
+	 "  ('HONORIFIC', 'HNR_RU_2', 'г-жа', 'г-жа', 20, 1, NULL, NULL);\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

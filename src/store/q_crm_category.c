@@ -3,6 +3,7 @@
  * from, and the fixed statements of the rules in rest/crm_category.c. */
 #include "store/q_crm_category.h"
 #include "store/store.h"
+#include "store/q_crm_item.h"
 #include "core/arena.h"
 #include <stdio.h>
 #include <string.h>
@@ -180,10 +181,5 @@ int q_crm_category_stages_delete(struct store *st, int64_t id)
 
 int q_crm_category_deal_count(struct store *st, int64_t id, int64_t *n)
 {
-	(void)st;
-	(void)id;
-	/* HOOK: no deals table yet. The CRM deals work replaces this with
-	 * SELECT COUNT(*) FROM deals WHERE category_id = $1. */
-	*n = 0;
-	return STORE_OK;
+	return q_crm_deal_count_in_category(st, id, n);
 }

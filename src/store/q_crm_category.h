@@ -44,9 +44,7 @@ int q_crm_category_delete(struct store *st, int64_t entity_type_id, int64_t id);
 int q_crm_category_stages_insert(struct store *st, int64_t id);
 int q_crm_category_stages_delete(struct store *st, int64_t id);
 
-/* HOOK: the number of deals in pipeline id. There is no deals table yet, so it answers 0; the
- * CRM deals work fills it (SELECT COUNT(*) FROM deals WHERE category_id = $1), and deleting a
- * pipeline that holds deals is then refused. */
+/* The number of deals in pipeline id: deleting a pipeline that holds deals is refused. */
 int q_crm_category_deal_count(struct store *st, int64_t id, int64_t *n);
 
 #endif

@@ -78,7 +78,7 @@ int query_add_select(struct query *q, const struct query_field *f)
 bool query_selects(const struct query *q, const struct query_field *f)
 {
 	if (!q->select)
-		return !(f->flags & QF_HIDDEN);
+		return !(f->flags & (QF_HIDDEN | QF_NOSTAR));
 	for (size_t i = 0; i < q->n_select; i++)
 		if (q->select[i] == f)
 			return true;
@@ -356,7 +356,7 @@ const struct query_field **query_columns(struct query *q, size_t *n)
 				cols[(*n)++] = q->select[i];
 	} else {
 		for (size_t i = 0; i < q->ent->n_fields; i++)
-			if (has_column(&q->ent->fields[i]) && !(q->ent->fields[i].flags & QF_HIDDEN))
+			if (has_column(&q->ent->fields[i]) && !(q->ent->fields[i].flags & (QF_HIDDEN | QF_NOSTAR)))
 				cols[(*n)++] = &q->ent->fields[i];
 	}
 	return cols;

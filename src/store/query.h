@@ -51,6 +51,8 @@ enum query_field_flags {
 	QF_OMIT_NULL = 1 << 7, /* a NULL value leaves the key out of the record */
 	QF_NOCOL = 1 << 8,     /* no column: computed by the entity's handler (IS_ONLINE) */
 	QF_ADMIN = 1 << 9,     /* only administrators may change it */
+	QF_NOSTAR = 1 << 10,   /* left out of the default select and of "*", but selectable by name
+				* and listed by *.fields (CRM multi-fields: PHONE, EMAIL, CONTACT_IDS) */
 };
 
 struct query_field {
