@@ -120,3 +120,23 @@ int q_crm_status_summary(struct store *st, const char *entity_id, struct q_crm_s
 	store_reset(s);
 	return rc < 0 ? rc : STORE_OK;
 }
+
+int q_crm_status_semantics(struct store *st, const char *entity_id, const char *status_id, char *semantics)
+{
+	struct stmt *s;
+	STORE_PREP(s, st, "SELECT semantics FROM crm_status WHERE entity_id = $1 AND status_id = $2");
+	int rc;
+	if ((rc = store_bind_text(s, 1, entity_id)) || (rc = store_bind_text(s, 2, status_id))) {
+		store_reset(s);
+		return rc;
+	}
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		*semantics = semantics_of(s, 0);
+		rc = STORE_OK;
+	} else if (rc == STORE_OK) {
+		rc = STORE_NOTFOUND;
+	}
+	store_reset(s);
+	return rc;
+}

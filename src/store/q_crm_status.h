@@ -28,6 +28,8 @@ int q_crm_status_get(struct store *st, int64_t id, struct q_crm_status_row *out)
 int q_crm_status_taken(struct store *st, const char *entity_id, const char *status_id, int64_t except_id,
 		       bool *taken);
 int q_crm_status_delete(struct store *st, int64_t id);
+/* Is status_id a value of list entity_id? *semantics gets 'P', 'S' or 'F'; STORE_NOTFOUND if not. */
+int q_crm_status_semantics(struct store *st, const char *entity_id, const char *status_id, char *semantics);
 
 /* A stage list walked in its order (sort, then id): what its invariants and SEMANTIC_INFO need. */
 struct q_crm_status_summary {

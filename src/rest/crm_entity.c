@@ -1,0 +1,134 @@
+/* crm_entity.c — the legacy CRM item methods crm.{lead,deal,contact,company}.{fields,add,get,
+ * list,update,delete}: Bitrix24's string-typed records over the one write/read path in
+ * crm/item.c. The four families differ only in their type, so each handler is one line over a
+ * shared body; the methods table names each. */
+#include "rest/rest.h"
+#include "crm/crm.h"
+#include "crm/fields.h"
+#include "crm/item.h"
+#include "store/q_crm_item.h"
+#include <string.h>
+
+static struct crm_ctx ctx_of(struct rest_call *call, int type_id)
+{
+	return (struct crm_ctx){.call = call, .t = crm_type_by_id(type_id), .legacy = true};
+}
+
+/* ID (or id): 0 and *id, or the call failed with Bitrix24's words. */
+static int id_param(struct crm_ctx *x, int64_t *id)
+{
+	int r = rest_param_int(x->call, "ID", id);
+	if (r < 0)
+		x->call->err = ERR_CRM;
+	if (r < 0)
+		return -1;
+	if (r == 1 || *id <= 0)
+		return crm_fail(x, false, "ID is not defined or invalid.");
+	return 0;
+}
+
+json_t *crm_fields_json(int type_id)
+{
+	const struct query_entity *e = q_crm_item_entity(type_id);
+	json_t *out = json_object();
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct query_field *f = &e->fields[i];
+		if (f->flags & QF_HIDDEN)
+			continue;
+		const struct crm_field_meta *m = crm_field_meta(type_id, f->name);
+		json_t *d = json_object();
+		json_object_set_new(d, "type", json_string(crm_field_type_name(type_id, f, m)));
+		json_object_set_new(d, "isRequired", json_boolean(crm_field_required(type_id, f->name)));
+		json_object_set_new(d, "isReadOnly", json_boolean((f->flags & QF_READONLY) || m->kind == CK_FILE));
+		json_object_set_new(d, "isImmutable", json_boolean(crm_field_immutable(type_id, f->name)));
+		json_object_set_new(d, "isMultiple", json_boolean(f->flags & QF_MULTIPLE));
+		json_object_set_new(d, "isDynamic", json_false());
+		json_object_set_new(d, "title", json_string(f->title));
+		if (m->kind == CK_STATUS || m->kind == CK_STAGE)
+			json_object_set_new(d, "statusType", json_string(m->status));
+		if (m->kind == CK_COMPANY || m->kind == CK_CONTACT || m->kind == CK_LEAD) {
+			int parent = m->kind == CK_COMPANY ? CRM_COMPANY : m->kind == CK_CONTACT ? CRM_CONTACT : CRM_LEAD;
+			json_object_set_new(d, "settings", json_pack("{s:i}", "parentEntityTypeId", parent));
+		}
+		if ((type_id == CRM_LEAD || type_id == CRM_DEAL) && !strcmp(f->name, "CONTACT_ID"))
+			json_object_set_new(d, "isDeprecated", json_true());
+		json_object_set_new(out, f->name, d);
+	}
+	return out;
+}
+
+static int do_fields(struct rest_call *call, int type_id)
+{
+	call->result = crm_fields_json(type_id);
+	return 0;
+}
+
+static int do_add(struct rest_call *call, int type_id)
+{
+	struct crm_ctx x = ctx_of(call, type_id);
+	int64_t id;
+	json_t *fields = rest_param(call, "FIELDS");
+	if (!fields)
+		return crm_fail(&x, false, "Parameter 'fields' must be array.");
+	if (crm_item_add(&x, fields, &id))
+		return -1;
+	call->result = json_integer(id);
+	return 0;
+}
+
+static int do_get(struct rest_call *call, int type_id)
+{
+	struct crm_ctx x = ctx_of(call, type_id);
+	int64_t id;
+	if (id_param(&x, &id))
+		return -1;
+	json_t *row = crm_item_read(&x, id);
+	if (!row)
+		return -1;
+	call->result = json_incref(row);
+	return 0;
+}
+
+static int do_list(struct rest_call *call, int type_id)
+{
+	struct crm_ctx x = ctx_of(call, type_id);
+	return crm_item_list(&x, rest_param(call, "FILTER"), rest_param(call, "ORDER"), rest_param(call, "SELECT"));
+}
+
+static int do_update(struct rest_call *call, int type_id)
+{
+	struct crm_ctx x = ctx_of(call, type_id);
+	int64_t id;
+	if (id_param(&x, &id))
+		return -1;
+	json_t *fields = rest_param(call, "FIELDS");
+	if (!fields)
+		return crm_fail(&x, false, "Parameter 'fields' must be array.");
+	if (crm_item_update(&x, id, fields))
+		return -1;
+	call->result = json_true();
+	return 0;
+}
+
+static int do_delete(struct rest_call *call, int type_id)
+{
+	struct crm_ctx x = ctx_of(call, type_id);
+	int64_t id;
+	if (id_param(&x, &id) || crm_item_delete(&x, id))
+		return -1;
+	call->result = json_true();
+	return 0;
+}
+
+#define FAMILY(t, T)                                                                                                   \
+	int rest_crm_##t##_fields(struct rest_call *call) { return do_fields(call, T); }                               \
+	int rest_crm_##t##_add(struct rest_call *call) { return do_add(call, T); }                                     \
+	int rest_crm_##t##_get(struct rest_call *call) { return do_get(call, T); }                                     \
+	int rest_crm_##t##_list(struct rest_call *call) { return do_list(call, T); }                                   \
+	int rest_crm_##t##_update(struct rest_call *call) { return do_update(call, T); }                               \
+	int rest_crm_##t##_delete(struct rest_call *call) { return do_delete(call, T); }
+
+FAMILY(lead, CRM_LEAD)
+FAMILY(deal, CRM_DEAL)
+FAMILY(contact, CRM_CONTACT)
+FAMILY(company, CRM_COMPANY)
