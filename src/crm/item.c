@@ -886,6 +886,8 @@ static int add_defaults(struct write *w)
 	struct crm_ctx *x = w->x;
 	if (!get_set(w, "ASSIGNED_BY_ID") && w->uid > 0 && put(w, "ASSIGNED_BY_ID", vint(w->uid)))
 		return -1;
+	if (x->lead_id > 0 && x->t->id != CRM_LEAD && put(w, "LEAD_ID", vint(x->lead_id)))
+		return -1;
 	if (x->t->id == CRM_DEAL) {
 		time_t now = time(NULL);
 		char d[16];

@@ -30,6 +30,7 @@ struct crm_ctx {
 	bool legacy;         /* crm.lead.* and friends: Bitrix24's empty error code */
 	bool allow_category; /* crm.item.update and conversion may move a deal to another pipeline */
 	int history_event;   /* 0: the usual; Q_CRM_HISTORY_CONVERT for items made by conversion */
+	int64_t lead_id;     /* add: the lead this item is converted from (LEAD_ID, read-only to clients) */
 };
 
 /* fields: Bitrix24 names (upper case, any case accepted). *id gets the new item. */

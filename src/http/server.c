@@ -169,8 +169,10 @@ enum MHD_Result http_send(struct http_req *r, struct http_resp *resp)
 
 enum MHD_Result http_send_json(struct http_req *r, int status, json_t *j)
 {
-	/* Keep the real Unicode (not \u escapes): smaller, and every JSON client reads it. */
-	char *text = json_dumps(j, JSON_COMPACT);
+	/* Keep the real Unicode (not \u escapes): smaller, and every JSON client reads it. 15
+	 * significant digits print a money value rounded to cents as 555.56, not 555.55999999999995,
+	 * and still tell apart every number a decimal of 15 digits can hold. */
+	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (!text)
 		return MHD_NO;
