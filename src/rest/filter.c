@@ -1,6 +1,7 @@
 /* filter.c — Bitrix24's filter / order / select grammar over an entity descriptor, value
  * coercion per field type, the wire format of a field, and the run of one page of a list. */
 #include "rest/filter.h"
+#include "rest/page_cache.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -510,20 +511,76 @@ json_t *rest_row_json(struct rest_call *call, struct query *q, struct stmt *s, c
 	return row;
 }
 
+/* The cache key of a list query: its SQL (without paging) and the values bound to it. */
+static bool list_key(struct query *q, uint64_t *key)
+{
+	q->limit = -1;
+	q->offset = 0;
+	q->seek = NULL;
+	q->anchor_cols = false;
+	const char *sql = query_sql_select(q);
+	if (!sql)
+		return false;
+	uint64_t h = page_cache_hash(PAGE_CACHE_SEED, sql, strlen(sql));
+	for (int i = 0; i < q->n_binds; i++) {
+		const struct query_value *v = q->binds[i];
+		h = page_cache_hash(h, &v->kind, sizeof v->kind);
+		if (v->kind == QV_INT)
+			h = page_cache_hash(h, &v->i, sizeof v->i);
+		else if (v->kind == QV_DOUBLE)
+			h = page_cache_hash(h, &v->d, sizeof v->d);
+		else if (v->kind == QV_TEXT)
+			h = page_cache_hash(h, v->s, strlen(v->s) + 1);
+	}
+	*key = h;
+	return true;
+}
+
+static int list_fail(struct rest_call *call, int rc)
+{
+	return rc == STORE_TOOBIG ? rest_fail(call, ERR_ARGUMENT, "The filter is too big") : rest_fail_store(call, rc);
+}
+
 int rest_list_run(struct rest_call *call, struct query *q, rest_row_fn row, void *ctx)
 {
 	if (!row)
 		row = rest_row_json;
 	int64_t start = call->start;
+	/* Counted pages: the total, and the page by a keyset seek from a remembered anchor when the
+	 * order allows (page_cache.h), else by OFFSET — reading one row more in front to leave the
+	 * anchor of this page for the next time. */
+	uint64_t key = 0, version = 0;
+	bool cached = false, before = false, anchors = false;
+	struct query_anchor seek;
 	if (start >= 0) {
+		cached = list_key(q, &key);
+		version = cached ? store_data_version(call->st) : 0;
 		int64_t total;
-		int rc = query_count(call->st, q, &total);
-		if (rc)
-			return rc == STORE_TOOBIG ? rest_fail(call, ERR_ARGUMENT, "The filter is too big")
-						  : rest_fail_store(call, rc);
+		if (!cached || !page_cache_count_get(key, version, &total)) {
+			int rc = query_count(call->st, q, &total);
+			if (rc)
+				return list_fail(call, rc);
+			if (cached)
+				page_cache_count_put(key, version, total);
+		}
 		call->total = total;
 		q->offset = start;
 		q->limit = REST_PAGE;
+		const struct query_field *terms[QUERY_MAX_ORDER + 1];
+		bool desc[QUERY_MAX_ORDER + 1];
+		anchors = cached && start > 0 && start < total && query_order_terms(q, terms, desc) > 0;
+		if (anchors) {
+			int64_t at;
+			q->anchor_cols = true;
+			if (page_cache_anchor_get(key, version, start, &at, &seek, call->arena)) {
+				q->seek = &seek;
+				q->offset = start - at;
+			} else {
+				before = true;
+				q->offset = start - 1;
+				q->limit = REST_PAGE + 1;
+			}
+		}
 	} else {
 		call->total = -1;
 		q->offset = 0;
@@ -541,10 +598,16 @@ int rest_list_run(struct rest_call *call, struct query *q, rest_row_fn row, void
 	struct stmt *s;
 	int rc = cols ? query_open(call->st, q, &s) : STORE_TOOBIG;
 	if (rc)
-		return rc == STORE_TOOBIG ? rest_fail(call, ERR_ARGUMENT, "The filter is too big")
-					  : rest_fail_store(call, rc);
+		return list_fail(call, rc);
 	int64_t n = 0;
+	struct query_anchor a;
 	while ((rc = store_step(s)) == STORE_ROW) {
+		if (before) { /* the row in front of the page: the anchor of `start` */
+			before = false;
+			if (query_read_anchor(q, s, &a))
+				page_cache_anchor_put(key, version, start, &a);
+			continue;
+		}
 		if (start < 0 && n == REST_PAGE) {
 			call->has_more = true;
 			break;
@@ -556,6 +619,8 @@ int rest_list_run(struct rest_call *call, struct query *q, rest_row_fn row, void
 		}
 		json_array_append_new(out, r);
 		n++;
+		if (anchors && n == REST_PAGE && query_read_anchor(q, s, &a)) /* where the next page starts */
+			page_cache_anchor_put(key, version, start + REST_PAGE, &a);
 	}
 	store_reset(s);
 	if (rc < 0)

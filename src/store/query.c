@@ -321,13 +321,112 @@ static int build_begin(struct build *b, struct query *q)
 	return 0;
 }
 
+static bool has_column(const struct query_field *f);
+
+int query_order_terms(const struct query *q, const struct query_field **f, bool *desc)
+{
+	int n = 0;
+	for (size_t i = 0; i < q->n_order; i++) {
+		const struct query_field *o = q->order[i].field;
+		if (!has_column(o))
+			continue;
+		f[n] = o;
+		desc[n++] = q->order[i].desc;
+		if (strcmp(o->column, q->ent->pk) == 0)
+			return n; /* the key is unique: nothing after it changes the order */
+	}
+	for (size_t i = 0; i < q->ent->n_fields; i++)
+		if (strcmp(q->ent->fields[i].column, q->ent->pk) == 0 && has_column(&q->ent->fields[i])) {
+			f[n] = &q->ent->fields[i];
+			desc[n++] = false;
+			return n;
+		}
+	return 0; /* no field is the key: no keyset paging */
+}
+
+/* Rows after the anchor in the order: (t1 > a1) OR (t1 = a1 AND t2 > a2) OR …, with < for
+ * descending terms. SQLite sorts NULL first ascending and last descending, so a descending
+ * term also lets NULL rows through (an anchor itself never holds NULL). */
+static void seek_sql(struct build *b, const struct query_anchor *a)
+{
+	const struct query_field *f[QUERY_MAX_ORDER + 1];
+	bool desc[QUERY_MAX_ORDER + 1];
+	int n = query_order_terms(b->q, f, desc);
+	if (n != a->n) {
+		b->failed = 1;
+		return;
+	}
+	put(b, "(");
+	for (int i = 0; i < n; i++) {
+		put(b, i ? " OR (" : "(");
+		for (int j = 0; j < i; j++) {
+			put(b, f[j]->column);
+			put(b, " = ");
+			placeholder(b, &a->v[j]);
+			put(b, " AND ");
+		}
+		if (desc[i]) {
+			put(b, "(");
+			put(b, f[i]->column);
+			put(b, " < ");
+			placeholder(b, &a->v[i]);
+			put(b, " OR ");
+			put(b, f[i]->column);
+			put(b, " IS NULL))");
+		} else {
+			put(b, f[i]->column);
+			put(b, " > ");
+			placeholder(b, &a->v[i]);
+			put(b, ")");
+		}
+	}
+	put(b, ")");
+}
+
 static void where_sql(struct build *b)
 {
 	struct query *q = b->q;
-	for (size_t i = 0; i < q->n_conds; i++) {
+	size_t i;
+	for (i = 0; i < q->n_conds; i++) {
 		put(b, i ? " AND " : " WHERE ");
 		cond_sql(b, &q->conds[i]);
 	}
+	if (q->seek) {
+		put(b, i ? " AND " : " WHERE ");
+		seek_sql(b, q->seek);
+	}
+}
+
+bool query_read_anchor(struct query *q, struct stmt *s, struct query_anchor *a)
+{
+	const struct query_field *f[QUERY_MAX_ORDER + 1];
+	bool desc[QUERY_MAX_ORDER + 1];
+	int n = query_order_terms(q, f, desc);
+	size_t n_cols;
+	if (!n || !query_columns(q, &n_cols))
+		return false;
+	int base = 1 + (int)n_cols; /* after the key and the selected columns */
+	a->n = n;
+	for (int i = 0; i < n; i++) {
+		int c = base + i;
+		if (store_col_isnull(s, c))
+			return false;
+		struct query_value *v = &a->v[i];
+		memset(v, 0, sizeof *v);
+		if (f[i]->type == QT_INT || f[i]->type == QT_BOOL) {
+			v->kind = QV_INT;
+			v->i = store_col_int(s, c);
+		} else if (f[i]->type == QT_DOUBLE) {
+			v->kind = QV_DOUBLE;
+			v->d = store_col_double(s, c);
+		} else {
+			v->kind = QV_TEXT;
+			v->s = arena_strdup(q->arena, store_col_text(s, c));
+			if (!v->s)
+				return false;
+		}
+	}
+	return true;
 }
 
 static char *build_end(struct build *b)
@@ -376,6 +475,15 @@ char *query_sql_select(struct query *q)
 	for (size_t i = 0; i < n; i++) {
 		put(&b, ", ");
 		put(&b, cols[i]->column);
+	}
+	if (q->anchor_cols) {
+		const struct query_field *f[QUERY_MAX_ORDER + 1];
+		bool desc[QUERY_MAX_ORDER + 1];
+		int nt = query_order_terms(q, f, desc);
+		for (int i = 0; i < nt; i++) {
+			put(&b, ", ");
+			put(&b, f[i]->column);
+		}
 	}
 	put(&b, " FROM ");
 	put(&b, q->ent->table);

@@ -117,6 +117,14 @@ struct query_order {
 	bool desc;
 };
 
+/* A position in a query's order: the values of its effective order terms (query_order_terms) of
+ * one row, the key last. Keyset paging continues after it with an indexed seek instead of
+ * counting off an OFFSET. */
+struct query_anchor {
+	struct query_value v[QUERY_MAX_ORDER + 1];
+	int n;
+};
+
 struct query {
 	struct arena *arena;
 	const struct query_entity *ent;
@@ -129,6 +137,8 @@ struct query {
 	size_t n_select;
 	int64_t limit;                     /* -1: none */
 	int64_t offset;                    /* 0: none */
+	const struct query_anchor *seek;   /* rows strictly after this position only */
+	bool anchor_cols;                  /* SELECT appends the order terms' columns (query_read_anchor) */
 	/* Filled by the builder: the values in placeholder order ($1 is binds[0]). */
 	const struct query_value **binds;
 	int n_binds;
@@ -156,6 +166,13 @@ char *query_sql_count(struct query *q);
 /* The fields behind the SELECT's columns 1..n (column 0 is the key). */
 const struct query_field **query_columns(struct query *q, size_t *n);
 int query_bind(struct query *q, struct stmt *s);
+
+/* The effective order: the order terms that have columns up to the key, then the key ascending
+ * if it was not among them. Returns the count (≤ QUERY_MAX_ORDER + 1). */
+int query_order_terms(const struct query *q, const struct query_field **f, bool *desc);
+/* With anchor_cols set, the anchor of the current row of s (a statement of query_open). Text is
+ * copied into the arena. Returns false when a value is NULL (such a row cannot anchor a seek). */
+bool query_read_anchor(struct query *q, struct stmt *s, struct query_anchor *a);
 
 /* Prepare, bind: a statement ready to step (owned by the store's cache). */
 int query_open(struct store *st, struct query *q, struct stmt **out);

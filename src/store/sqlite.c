@@ -31,9 +31,39 @@ struct store {
 	int n_cache;
 	unsigned long clock; /* use counter for eviction */
 	int tx_depth;        /* 0: none; >1: savepoints */
+	int64_t data_version; /* PRAGMA data_version last seen: it moves when another connection commits */
 	double time_spent;
 	char errmsg[256];
 };
+
+/* The process-wide data version (store_data_version): bumped by every write transaction one of
+ * our connections commits (SQLite calls the hook only for transactions that wrote). */
+static _Atomic uint64_t data_version = 1;
+
+static int on_commit(void *ctx)
+{
+	(void)ctx;
+	data_version++;
+	return 0; /* 0: let the commit proceed */
+}
+
+uint64_t store_data_version(struct store *st)
+{
+	/* Commits of other processes (a `voronka seed` beside the server) show only in this
+	 * connection's PRAGMA data_version. */
+	struct stmt *s = store_prepare(st, "PRAGMA data_version");
+	if (s) {
+		if (store_step(s) == STORE_ROW) {
+			int64_t v = store_col_int(s, 0);
+			if (v != st->data_version) { /* also on a connection's first look: it may be late */
+				data_version++;
+				st->data_version = v;
+			}
+		}
+		store_reset(s);
+	}
+	return data_version;
+}
 
 const char *store_backend_name(void)
 {
@@ -132,6 +162,7 @@ int store_open(struct store **out, const char *path)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	pthread_once(&utf8_once, utf8_locale_init);
+	sqlite3_commit_hook(st->db, on_commit, NULL);
 	sqlite3_create_function(st->db, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_lower, NULL, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
 	/* WAL lets readers run beside the one writer; NORMAL sync is durable across process

@@ -81,6 +81,10 @@ int store_tx_begin_write(struct store *st);
 int store_tx_commit(struct store *st);
 int store_tx_rollback(struct store *st);
 int64_t store_last_changes(struct store *st);
+/* A number that changes whenever any committed write may have changed what a query returns (our
+ * own connections' commits, and other processes' as this connection sees them). Caches of query
+ * results (list counts, paging anchors) are valid while it stays the same. */
+uint64_t store_data_version(struct store *st);
 const char *store_errmsg(struct store *st);
 /* Seconds spent inside the database by this connection, for /metrics. */
 double store_time_spent(struct store *st);
