@@ -5,8 +5,10 @@
  * store code. */
 #ifndef VORONKA_Q_CRM_STATS_H
 #define VORONKA_Q_CRM_STATS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "store/query.h"
 
 struct store;
 struct arena;
@@ -25,5 +27,28 @@ struct q_crm_stage_stat {
 /* Every stage of a pipeline that has items: an arena array. */
 int q_crm_stats_get(struct store *st, struct arena *a, int64_t entity_type_id, int64_t category_id,
 		    struct q_crm_stage_stat **out, size_t *n);
+
+/* What a filtered funnel counts (voronka.crm.funnel.get with a filter): the items themselves,
+ * grouped by stage, instead of the kept rows. Every member is optional. */
+#define Q_CRM_STATS_MAX_ASSIGNED 50 /* ASSIGNED_BY_ID values in one filter */
+struct q_crm_stats_filter {
+	const int64_t *assigned;  /* ASSIGNED_BY_ID IN (…); n_assigned 0: anyone */
+	size_t n_assigned;
+	const char *created_min;  /* DATE_CREATE lower bound, "YYYY-MM-DD hh:mm:ss" UTC; NULL: none */
+	bool min_strict;          /* > rather than >= */
+	const char *created_max;  /* upper bound; NULL: none */
+	bool max_strict;          /* < rather than <= */
+};
+/* The rows q_crm_stats_get would give, counted from the items that pass f (GROUP BY stage over
+ * the indexed columns). STORE_TOOBIG over Q_CRM_STATS_MAX_ASSIGNED. */
+int q_crm_stats_count(struct store *st, struct arena *a, int64_t entity_type_id, int64_t category_id,
+		      const struct q_crm_stats_filter *f, struct q_crm_stage_stat **out, size_t *n);
+
+/* crm.stagehistory.list (crm_stage_history): leads show STATUS_ID / STATUS_SEMANTIC_ID, deals
+ * CATEGORY_ID / STAGE_ID / STAGE_SEMANTIC_ID; TYPE_ID in Bitrix24's codes (1 created, 2 moved
+ * to an in-progress stage, 3 to a final one, 5 to another pipeline). Both hold a hidden
+ * ENTITY_TYPE_ID the handler filters on. */
+extern const struct query_entity q_crm_stage_history_lead_entity;
+extern const struct query_entity q_crm_stage_history_deal_entity;
 
 #endif
