@@ -194,7 +194,10 @@ static int convert_body(struct crm_ctx *x, int64_t lead_id, json_t *opts, struct
 		json_object_set_new(f, "COMPANY_ID", json_integer(company));
 	if (contact > 0)
 		json_object_set_new(f, "CONTACT_IDS", json_pack("[I]", (json_int_t)contact));
-	if (crm_item_update(x, lead_id, f))
+	x->converting = true;
+	rc = crm_item_update(x, lead_id, f);
+	x->converting = false;
+	if (rc)
 		return -1;
 	char now[32];
 	db_time_utc(time(NULL), now, sizeof now);

@@ -4,6 +4,7 @@
 #include "store/q_crm_item.h"
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,7 +18,7 @@ static const struct crm_field_meta table[] = {
 	{CRM_DEAL, "TYPE_ID", CK_STATUS, "DEAL_TYPE", 50, NULL},
 	{CRM_DEAL, "CATEGORY_ID", CK_CATEGORY, NULL, 0, NULL},
 	{CRM_CONTACT, "TYPE_ID", CK_STATUS, "CONTACT_TYPE", 50, NULL},
-	{CRM_COMPANY, "COMPANY_TYPE", CK_STATUS, "COMPANY_TYPE", 50, NULL},
+	{CRM_COMPANY, "COMPANY_TYPE", CK_STATUS, "COMPANY_TYPE", 50, "typeId"},
 	{CRM_COMPANY, "INDUSTRY", CK_STATUS, "INDUSTRY", 50, NULL},
 	{CRM_COMPANY, "EMPLOYEES", CK_STATUS, "EMPLOYEES", 50, NULL},
 	{CRM_COMPANY, "CONTACT_ID", CK_CONTACTS, NULL, 0, "contactIds"},
@@ -129,4 +130,66 @@ const struct query_field *crm_field_by_camel(int type_id, const char *camel)
 		if (!strcasecmp(crm_field_camel(type_id, e->fields[i].name, buf, sizeof buf), camel))
 			return &e->fields[i];
 	return NULL;
+}
+
+const char *crm_field_upper(int type_id, const char *name, char *buf, size_t n)
+{
+	const struct crm_field_meta *m = crm_field_meta(type_id, name);
+	if (!m->camel) {
+		snprintf(buf, n, "%s", name);
+		return buf;
+	}
+	/* a renamed field: crm.item's own upper form, "createdTime" → "CREATED_TIME" */
+	size_t o = 0;
+	for (const char *p = m->camel; *p && o + 2 < n; p++) {
+		if (isupper((unsigned char)*p) && p != m->camel)
+			buf[o++] = '_';
+		buf[o++] = (char)toupper((unsigned char)*p);
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+const struct query_field *crm_item_field(int type_id, const char *name)
+{
+	const struct query_entity *e = q_crm_item_entity(type_id);
+	if (!e || !name || !*name)
+		return NULL;
+	const struct query_field *f = crm_field_by_camel(type_id, name);
+	if (f)
+		return f;
+	char buf[64];
+	for (size_t i = 0; i < e->n_fields; i++)
+		if (crm_field_meta(type_id, e->fields[i].name)->camel &&
+		    !strcasecmp(crm_field_upper(type_id, e->fields[i].name, buf, sizeof buf), name))
+			return &e->fields[i];
+	return query_field_find(e, name);
+}
+
+/* ISO 4217 codes in circulation (2024): what CURRENCY_ID accepts. A currencies module with
+ * rates (crm.currency.*) would take this list's place. */
+static const char currencies[][4] = {
+	"AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
+	"BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
+	"COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP",
+	"GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+	"IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+	"LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+	"MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+	"PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+	"SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
+	"TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF",
+	"XPF", "YER", "ZAR", "ZMW", "ZWL",
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+bool crm_currency_known(const char *code)
+{
+	if (strlen(code) != 3)
+		return false;
+	return bsearch(code, currencies, sizeof currencies / sizeof currencies[0], sizeof currencies[0], cmp_code) != NULL;
 }

@@ -4,6 +4,7 @@
  * serves validation on write, *.fields output and the crm.item name mapping. */
 #ifndef VORONKA_CRM_FIELDS_H
 #define VORONKA_CRM_FIELDS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "store/query.h"
@@ -42,5 +43,15 @@ int crm_field_immutable(int type_id, const char *name);
 const char *crm_field_camel(int type_id, const char *name, char *buf, size_t n);
 /* The standard field whose crm.item name is camel (any case of the first letter), or NULL. */
 const struct query_field *crm_field_by_camel(int type_id, const char *camel);
+/* crm.item's upperName of a field into buf: the legacy name, or for a renamed field the upper
+ * case of its camel name (lead STATUS_ID → "STAGE_ID", DATE_CREATE → "CREATED_TIME"). */
+const char *crm_field_upper(int type_id, const char *name, char *buf, size_t n);
+/* The standard field a crm.item client means by name, in any of the spellings it may use: the
+ * camel name ("stageId"), crm.item's upperName ("STAGE_ID", "CREATED_TIME") or the legacy name
+ * ("STATUS_ID", "DATE_CREATE"); NULL when the type has none. */
+const struct query_field *crm_item_field(int type_id, const char *name);
+
+/* Is code a currency the CRM accepts (ISO 4217, the ones in use)? */
+bool crm_currency_known(const char *code);
 
 #endif

@@ -47,6 +47,31 @@ int crm_fail_store(struct crm_ctx *x, int rc)
 	return rest_fail_store(x->call, rc);
 }
 
+int crm_id_param(struct crm_ctx *x, const char *name, int64_t *id)
+{
+	json_t *v = rest_param(x->call, name);
+	if (!v) { /* lower-case names of methods without REST_CI */
+		const char *k;
+		json_t *e;
+		json_object_foreach(x->call->params, k, e) if (!strcasecmp(k, name)) v = e;
+	}
+	const char *t = v && (json_is_string(v) || json_is_integer(v)) ? rest_json_text(x->call, v) : NULL;
+	if (!t || parse_i64(t, id) || *id <= 0)
+		return crm_fail(x, false, "ID is not defined or invalid.");
+	return 0;
+}
+
+int crm_existing_id_param(struct crm_ctx *x, const char *name, int64_t *id)
+{
+	if (crm_id_param(x, name, id))
+		return -1;
+	bool ok;
+	int rc = q_crm_item_exists(x->call->st, x->t->id, *id, &ok);
+	if (rc)
+		return crm_fail_store(x, rc);
+	return ok ? 0 : crm_fail(x, true, "Not found");
+}
+
 static int oom(struct crm_ctx *x)
 {
 	return rest_fail(x->call, ERR_INTERNAL, "Out of memory");
@@ -159,9 +184,9 @@ static int check_exists(struct write *w, const struct query_field *f, int type_i
 
 static int check_currency(struct write *w, const struct query_field *f, const char *c)
 {
-	if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
-	    !isupper((unsigned char)c[2]))
-		return crm_fail(w->x, false, "%s must be three upper-case letters (ISO 4217), not '%.20s'", f->name, c);
+	if (!crm_currency_known(c))
+		return crm_fail(w->x, false, "Invalid value for the \"%s\" field: '%.20s' is not a known currency",
+				f->name, c);
 	return 0;
 }
 
@@ -575,6 +600,8 @@ static int take_field(struct write *w, const struct query_field *f, json_t *v)
 
 static int collect(struct write *w, json_t *fields)
 {
+	if (json_is_array(fields) && json_array_size(fields) == 0)
+		return 0; /* PHP encodes an empty array as [] */
 	if (!json_is_object(fields))
 		return crm_fail(w->x, false, "Parameter 'fields' must be an object");
 	for (size_t i = 0; i < w->e->n_fields; i++) {
@@ -880,6 +907,14 @@ static int stamp(struct write *w)
 	return put(w, "MODIFY_BY_ID", who) || put(w, "DATE_MODIFY", vtext(w->now)) ? -1 : 0;
 }
 
+/* A lead tied to a company or contact is a repeat lead (IS_RETURN_CUSTOMER), on add and on
+ * update; conversion's own linking of the lead does not count. */
+static bool repeat_lead(const struct write *w)
+{
+	const struct query_value *co = get_set(w, "COMPANY_ID");
+	return !w->x->converting && ((co && co->kind == QV_INT) || (w->has_links && w->n_links > 0));
+}
+
 /* Defaults of a new item that the table's own defaults cannot give. */
 static int add_defaults(struct write *w)
 {
@@ -906,11 +941,23 @@ static int add_defaults(struct write *w)
 				return -1;
 		}
 	}
-	if (x->t->id == CRM_LEAD) {
-		const struct query_value *co = get_set(w, "COMPANY_ID");
-		bool returning = (co && co->kind == QV_INT) || (w->has_links && w->n_links > 0);
-		if (put(w, "IS_RETURN_CUSTOMER", vtext(returning ? "Y" : "N")))
-			return -1;
+	if (x->t->id == CRM_LEAD && put(w, "IS_RETURN_CUSTOMER", vtext(repeat_lead(w) ? "Y" : "N")))
+		return -1;
+	/* Reference-list fields left out take the first value of their list, as Bitrix24 does. */
+	for (size_t i = 0; i < w->e->n_fields; i++) {
+		const struct query_field *f = &w->e->fields[i];
+		const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
+		if (m->kind != CK_STATUS || !strcmp(f->name, "HONORIFIC") || get_set(w, f->name))
+			continue;
+		struct q_crm_status_summary sum;
+		int rc = q_crm_status_summary(x->call->st, m->status, &sum);
+		if (rc)
+			return crm_fail_store(x, rc);
+		if (sum.start_id[0]) {
+			const char *v = arena_strdup(x->call->arena, sum.start_id);
+			if (!v || put(w, f->name, vtext(v)))
+				return v ? -1 : oom(x);
+		}
 	}
 	return 0;
 }
@@ -975,6 +1022,8 @@ static int update_body(struct write *w, json_t *fields)
 	if (!w->before)
 		return -1;
 	if (collect(w, fields))
+		return -1;
+	if (x->t->id == CRM_LEAD && repeat_lead(w) && put(w, "IS_RETURN_CUSTOMER", vtext("Y")))
 		return -1;
 	char sem = 0;
 	if (x->t->stage_field) {
@@ -1128,6 +1177,24 @@ static json_t *list_row(struct rest_call *call, struct query *q, struct stmt *s,
 	return row;
 }
 
+/* A filter on a deal's or lead's CONTACT_ID (a contact's COMPANY_ID) finds the items linked to
+ * that contact in any place, not only as the first: the condition moves to the list field. */
+static void filter_through_links(struct crm_ctx *x, struct query_cond *c, size_t n)
+{
+	const char *one = x->t->id == CRM_CONTACT ? "COMPANY_ID" : "CONTACT_ID";
+	const char *many = x->t->id == CRM_CONTACT ? "COMPANY_IDS" : "CONTACT_IDS";
+	const struct query_entity *e = q_crm_item_entity(x->t->id);
+	const struct query_field *from = query_field_find(e, one), *to = query_field_find(e, many);
+	if (!from || !to || x->t->id == CRM_COMPANY)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].field == from && c[i].op != QOP_EMPTY && c[i].op != QOP_NOT_EMPTY)
+			c[i].field = to;
+		else if (!c[i].field)
+			filter_through_links(x, c[i].any, c[i].n_any);
+	}
+}
+
 int crm_item_query(struct crm_ctx *x, struct query *q, json_t *filter, json_t *order, json_t *select)
 {
 	struct rest_call *call = x->call;
@@ -1137,6 +1204,7 @@ int crm_item_query(struct crm_ctx *x, struct query *q, json_t *filter, json_t *o
 			call->err = ERR_CRM;
 		return -1;
 	}
+	filter_through_links(x, q->conds, q->n_conds);
 	return 0;
 }
 

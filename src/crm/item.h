@@ -31,6 +31,7 @@ struct crm_ctx {
 	bool allow_category; /* crm.item.update and conversion may move a deal to another pipeline */
 	int history_event;   /* 0: the usual; Q_CRM_HISTORY_CONVERT for items made by conversion */
 	int64_t lead_id;     /* add: the lead this item is converted from (LEAD_ID, read-only to clients) */
+	bool converting;     /* the lead's own update by conversion: linking it does not make it a repeat lead */
 };
 
 /* fields: Bitrix24 names (upper case, any case accepted). *id gets the new item. */
@@ -45,6 +46,12 @@ json_t *crm_item_read(struct crm_ctx *x, int64_t id);
 int crm_item_list(struct crm_ctx *x, json_t *filter, json_t *order, json_t *select);
 /* Prepare q over the type with filter/order/select parsed (for callers that run it themselves). */
 int crm_item_query(struct crm_ctx *x, struct query *q, json_t *filter, json_t *order, json_t *select);
+
+/* A positive integer parameter (the item's ID) by name in any case: 0 and *id, or the call failed
+ * with Bitrix24's "ID is not defined or invalid.". */
+int crm_id_param(struct crm_ctx *x, const char *name, int64_t *id);
+/* The same, and the item of x's type must exist ("Not found"). */
+int crm_existing_id_param(struct crm_ctx *x, const char *name, int64_t *id);
 
 /* Fail the call in x's dialect. not_found picks "Not found" codes. */
 int crm_fail(struct crm_ctx *x, bool not_found, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -14,19 +14,6 @@ static struct crm_ctx ctx_of(struct rest_call *call, int type_id)
 	return (struct crm_ctx){.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 }
 
-/* ID (or id): 0 and *id, or the call failed with Bitrix24's words. */
-static int id_param(struct crm_ctx *x, int64_t *id)
-{
-	int r = rest_param_int(x->call, "ID", id);
-	if (r < 0)
-		x->call->err = ERR_CRM;
-	if (r < 0)
-		return -1;
-	if (r == 1 || *id <= 0)
-		return crm_fail(x, false, "ID is not defined or invalid.");
-	return 0;
-}
-
 json_t *crm_fields_json(int type_id)
 {
 	const struct query_entity *e = q_crm_item_entity(type_id);
@@ -80,7 +67,7 @@ static int do_get(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = ctx_of(call, type_id);
 	int64_t id;
-	if (id_param(&x, &id))
+	if (crm_id_param(&x, "ID", &id))
 		return -1;
 	json_t *row = crm_item_read(&x, id);
 	if (!row)
@@ -99,7 +86,7 @@ static int do_update(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = ctx_of(call, type_id);
 	int64_t id;
-	if (id_param(&x, &id))
+	if (crm_id_param(&x, "ID", &id))
 		return -1;
 	json_t *fields = rest_param(call, "FIELDS");
 	if (!fields)
@@ -114,7 +101,7 @@ static int do_delete(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = ctx_of(call, type_id);
 	int64_t id;
-	if (id_param(&x, &id) || crm_item_delete(&x, id))
+	if (crm_id_param(&x, "ID", &id) || crm_item_delete(&x, id))
 		return -1;
 	call->result = json_true();
 	return 0;

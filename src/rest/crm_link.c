@@ -38,23 +38,6 @@ static struct crm_ctx ctx_of(struct rest_call *call, const struct link_family *l
 	return (struct crm_ctx){.call = call, .t = crm_type_by_id(lf->owner), .legacy = true};
 }
 
-/* The owner's ID parameter, checked to exist. */
-static int owner_id(struct crm_ctx *x, int64_t *id)
-{
-	int r = rest_param_int(x->call, "ID", id);
-	if (r < 0) {
-		x->call->err = ERR_CRM;
-		return -1;
-	}
-	if (r == 1 || *id <= 0)
-		return crm_fail(x, false, "ID is not defined or invalid.");
-	bool ok;
-	int rc = q_crm_item_exists(x->call->st, x->t->id, *id, &ok);
-	if (rc)
-		return crm_fail_store(x, rc);
-	return ok ? 0 : crm_fail(x, true, "Not found");
-}
-
 static int load(struct crm_ctx *x, const struct link_family *lf, int64_t id, struct link_item **out, size_t *n)
 {
 	struct q_crm_link *l;
@@ -140,7 +123,7 @@ static int do_items_get(struct rest_call *call, const struct link_family *lf)
 	int64_t id;
 	struct link_item *items;
 	size_t n;
-	if (owner_id(&x, &id) || load(&x, lf, id, &items, &n))
+	if (crm_existing_id_param(&x, "ID", &id) || load(&x, lf, id, &items, &n))
 		return -1;
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -155,7 +138,7 @@ static int do_items_set(struct rest_call *call, const struct link_family *lf)
 {
 	struct crm_ctx x = ctx_of(call, lf);
 	int64_t id;
-	if (owner_id(&x, &id))
+	if (crm_existing_id_param(&x, "ID", &id))
 		return -1;
 	json_t *items = rest_param(call, "ITEMS");
 	if (json_is_object(items)) { /* PHP lists {"0": {...}} */
@@ -183,7 +166,7 @@ static int do_items_delete(struct rest_call *call, const struct link_family *lf)
 {
 	struct crm_ctx x = ctx_of(call, lf);
 	int64_t id;
-	if (owner_id(&x, &id))
+	if (crm_existing_id_param(&x, "ID", &id))
 		return -1;
 	return save(&x, lf, id, NULL, 0);
 }
@@ -194,7 +177,7 @@ static int do_add(struct rest_call *call, const struct link_family *lf)
 	int64_t id;
 	struct link_item *items, it;
 	size_t n;
-	if (owner_id(&x, &id) || load(&x, lf, id, &items, &n))
+	if (crm_existing_id_param(&x, "ID", &id) || load(&x, lf, id, &items, &n))
 		return -1;
 	if (parse_item(&x, lf, rest_param(call, "FIELDS"), &it))
 		return -1;
@@ -216,7 +199,7 @@ static int do_delete(struct rest_call *call, const struct link_family *lf)
 	int64_t id;
 	struct link_item *items, it;
 	size_t n, m = 0;
-	if (owner_id(&x, &id) || load(&x, lf, id, &items, &n))
+	if (crm_existing_id_param(&x, "ID", &id) || load(&x, lf, id, &items, &n))
 		return -1;
 	if (parse_item(&x, lf, rest_param(call, "FIELDS"), &it))
 		return -1;

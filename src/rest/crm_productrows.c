@@ -30,22 +30,6 @@ static double cents(double d)
 	return round(d * 100) / 100;
 }
 
-static int owner_param(struct crm_ctx *x, int64_t *id)
-{
-	int r = rest_param_int(x->call, "ID", id);
-	if (r < 0) {
-		x->call->err = ERR_CRM;
-		return -1;
-	}
-	if (r == 1 || *id <= 0)
-		return crm_fail(x, false, "ID is not defined or invalid.");
-	bool ok;
-	int rc = q_crm_item_exists(x->call->st, x->t->id, *id, &ok);
-	if (rc)
-		return crm_fail_store(x, rc);
-	return ok ? 0 : crm_fail(x, true, "Not found");
-}
-
 static json_t *row_json(const struct crm_type *t, int64_t owner, const struct q_crm_product_row *r)
 {
 	char buf[32];
@@ -84,7 +68,7 @@ static int do_get(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 	int64_t id;
-	if (owner_param(&x, &id))
+	if (crm_existing_id_param(&x, "ID", &id))
 		return -1;
 	struct q_crm_product_row *rows;
 	size_t n;
@@ -213,7 +197,7 @@ static int do_set(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 	int64_t id;
-	if (owner_param(&x, &id))
+	if (crm_existing_id_param(&x, "ID", &id))
 		return -1;
 	json_t *rows = rest_param(call, "ROWS");
 	if (json_is_object(rows)) { /* PHP lists {"0": {...}} */
