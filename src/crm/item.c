@@ -610,7 +610,7 @@ static int collect(struct write *w, json_t *fields)
 			continue;
 		json_t *v = rest_field_ci(fields, f->name);
 		if (!v) {
-			if (w->is_add && crm_field_required(w->x->t->id, f->name))
+			if (w->is_add && w->x->legacy && crm_field_required(w->x->t->id, f->name))
 				return crm_fail(w->x, false, "Required field %s is not set", f->name);
 			continue;
 		}
@@ -968,8 +968,8 @@ static int default_title(struct write *w)
 	const struct query_value *t = get_set(w, "TITLE");
 	if (t && t->kind == QV_TEXT && *t->s)
 		return 0;
-	if (w->x->t->id != CRM_DEAL && w->x->t->id != CRM_LEAD)
-		return 0;
+	if (w->x->t->id == CRM_CONTACT || (w->x->t->id == CRM_COMPANY && w->x->legacy))
+		return 0; /* crm.item makes a company without a title; the legacy method refuses it */
 	char title[64];
 	snprintf(title, sizeof title, "%s #%lld", w->x->t->title_ru, (long long)w->id);
 	struct query_set set = {field(w, "TITLE"), vtext(title)};
@@ -1107,23 +1107,10 @@ int crm_item_delete(struct crm_ctx *x, int64_t id)
 
 /* ---- reading ---- */
 
-/* Multi-fields and links of one item into row, for the fields the query selects. */
-static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *row)
+int crm_item_extras(struct crm_ctx *x, int64_t id, bool want_fm, bool want_links, json_t *row)
 {
 	struct rest_call *call = x->call;
-	const struct query_entity *e = q->ent;
-	bool want_fm = false;
-	const struct query_field *links = NULL;
-	for (size_t i = 0; i < e->n_fields; i++) {
-		const struct query_field *f = &e->fields[i];
-		if (!(f->flags & QF_MULTIPLE) || !(q->select ? query_selects(q, f) : true))
-			continue;
-		const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
-		if (m->kind == CK_FM)
-			want_fm = true;
-		else if (m->kind == CK_CONTACTS || m->kind == CK_COMPANIES)
-			links = f;
-	}
+	const struct query_entity *e = q_crm_item_entity(x->t->id);
 	if (want_fm) {
 		struct q_crm_fm *fm;
 		size_t n;
@@ -1131,9 +1118,6 @@ static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *ro
 		if (rc)
 			return crm_fail_store(x, rc);
 		for (size_t i = 0; i < n; i++) {
-			const struct query_field *f = query_field_find(e, fm[i].type_id);
-			if (!f || (q->select && !query_selects(q, f)))
-				continue;
 			json_t *arr = json_object_get(row, fm[i].type_id);
 			if (!arr) {
 				arr = json_array();
@@ -1146,9 +1130,14 @@ static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *ro
 							     fm[i].type_id));
 		}
 	}
-	if (links) {
-		struct link_dir d = {0};
-		link_dir_of(x->t->id, &d);
+	const struct query_field *links = NULL;
+	for (size_t i = 0; want_links && i < e->n_fields; i++) {
+		const struct crm_field_meta *m = crm_field_meta(x->t->id, e->fields[i].name);
+		if (m->kind == CK_CONTACTS || m->kind == CK_COMPANIES)
+			links = &e->fields[i];
+	}
+	struct link_dir d = {0};
+	if (links && link_dir_of(x->t->id, &d)) {
 		struct q_crm_link *l;
 		size_t n;
 		/* reverse: a company, listing the contacts that link to it */
@@ -1159,6 +1148,29 @@ static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *ro
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_integer(l[i].id));
 		json_object_set_new(row, links->name, arr);
+	}
+	return 0;
+}
+
+/* Multi-fields and links of one item into row, for the fields the query selects (all of them
+ * when it has no select list). A multi-field not selected is dropped after reading. */
+static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *row)
+{
+	bool want_fm = false, want_links = false;
+	for (size_t i = 0; i < q->ent->n_fields; i++) {
+		const struct query_field *f = &q->ent->fields[i];
+		if (!(f->flags & QF_MULTIPLE) || (q->select && !query_selects(q, f)))
+			continue;
+		const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
+		want_fm |= m->kind == CK_FM;
+		want_links |= m->kind == CK_CONTACTS || m->kind == CK_COMPANIES;
+	}
+	if (crm_item_extras(x, id, want_fm, want_links, row))
+		return -1;
+	for (size_t i = 0; q->select && i < q->ent->n_fields; i++) {
+		const struct query_field *f = &q->ent->fields[i];
+		if ((f->flags & QF_MULTIPLE) && !query_selects(q, f))
+			json_object_del(row, f->name);
 	}
 	return 0;
 }

@@ -42,6 +42,9 @@ int crm_item_delete(struct crm_ctx *x, int64_t id);
 /* The whole record as crm.X.get shows it (multi-fields and links included); NULL when the call
  * failed (Not found among others). The object is owned by the call. */
 json_t *crm_item_read(struct crm_ctx *x, int64_t id);
+/* The multi-fields (PHONE: [{ID, VALUE_TYPE, VALUE, TYPE_ID}], …) and the list of linked items
+ * (CONTACT_IDS, COMPANY_IDS, a company's CONTACT_ID) of one item, added to row. */
+int crm_item_extras(struct crm_ctx *x, int64_t id, bool fm, bool links, json_t *row);
 /* A page of a list: filter, order and select in Bitrix24's grammar. */
 int crm_item_list(struct crm_ctx *x, json_t *filter, json_t *order, json_t *select);
 /* Prepare q over the type with filter/order/select parsed (for callers that run it themselves). */

@@ -198,4 +198,27 @@ test('a bad parameter surfaces with the server text', async () => {
 	check(e instanceof AjaxError && e.status === 400 && e.code === 'ERROR_ARGUMENT', 'code/status', e.code, e.status, e.message);
 });
 
+test('crm.item.list: {items}, camelCase id, keyset and offset paging', async () => {
+	const ids = [];
+	for (const chunk of [0, 1]) {
+		const cmd = {};
+		for (let i = 0; i < 30; i++) cmd['c' + i] = { method: 'crm.item.add', params: { entityTypeId: 3, fields: { name: 'SdkItem', lastName: String(chunk * 30 + i) } } };
+		const res = await b24.callBatch(cmd, true);
+		check(res.isSuccess, res.getErrorMessages());
+		for (const v of Object.values(res.getData())) ids.push(v.item.id);
+	}
+	ids.sort((a, b) => a - b);
+	const params = { entityTypeId: 3, filter: { name: 'SdkItem' }, select: ['id', 'name'] };
+	const keyset = await b24.actions.v2.callList.make({ method: 'crm.item.list', params, idKey: 'id', customKeyForResult: 'items' });
+	check(keyset.isSuccess, keyset.getErrorMessages());
+	check(JSON.stringify(keyset.getData().map((r) => r.id)) === JSON.stringify(ids), 'callList ids', keyset.getData().length);
+	const chunks = [];
+	for await (const chunk of b24.actions.v2.fetchList.make({ method: 'crm.item.list', params, idKey: 'id', customKeyForResult: 'items' })) chunks.push(chunk.length);
+	check(chunks.join() === '50,10', 'fetchList chunks', chunks);
+	const offset = await b24.callListMethod('crm.item.list', params, null, 'items');
+	check(offset.isSuccess && offset.getData().length === 60, 'callListMethod', offset.getErrorMessages(), offset.getData()?.length);
+	const one = await call('crm.item.get', { entityTypeId: 3, id: ids[0] });
+	check(one.getData().result.item.id === ids[0] && one.getData().result.item.name === 'SdkItem', one.getData());
+});
+
 await run('b24jssdk', () => (said.length ? 'SDK log:\n' + said.slice(-20).join('\n') : ''));
