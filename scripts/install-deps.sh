@@ -3,7 +3,7 @@
 # Idempotent: does nothing (and asks no network) when everything is already there.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
-libgnutls28-dev zlib1g-dev sqlite3 python3 curl clang libclang-rt-14-dev wrk nodejs npm"
+libgnutls28-dev zlib1g-dev libxlsxwriter-dev sqlite3 python3 curl clang libclang-rt-14-dev wrk nodejs npm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -221,22 +221,23 @@ static int convert_body(struct crm_ctx *x, int64_t lead_id, json_t *opts, struct
 	return 0;
 }
 
+struct convert_args {
+	int64_t lead_id;
+	json_t *opts;
+	struct crm_convert_result *res;
+};
+
+static int convert_tx(struct crm_ctx *x, void *arg)
+{
+	struct convert_args *a = arg;
+	return convert_body(x, a->lead_id, a->opts, a->res);
+}
+
 int crm_lead_convert(struct crm_ctx *x, int64_t lead_id, json_t *opts, struct crm_convert_result *res)
 {
 	memset(res, 0, sizeof *res);
 	if (!json_is_object(opts))
 		return crm_fail(x, false, "Conversion options must be an object");
-	struct store *st = x->call->st;
-	int rc = store_tx_begin_write(st);
-	if (rc)
-		return crm_fail_store(x, rc);
-	if (convert_body(x, lead_id, opts, res)) {
-		store_tx_rollback(st);
-		return -1;
-	}
-	if ((rc = store_tx_commit(st))) {
-		store_tx_rollback(st);
-		return crm_fail_store(x, rc);
-	}
-	return 0;
+	struct convert_args a = {lead_id, opts, res};
+	return crm_write_tx(x, convert_tx, &a);
 }

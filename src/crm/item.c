@@ -994,16 +994,13 @@ static int add_body(struct write *w, json_t *fields)
 	return finish(w, sem);
 }
 
-int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id)
+int crm_write_tx(struct crm_ctx *x, int (*body)(struct crm_ctx *x, void *arg), void *arg)
 {
-	struct write w;
-	if (begin_write(&w, x, true))
-		return -1;
 	struct store *st = x->call->st;
 	int rc = store_tx_begin_write(st);
 	if (rc)
 		return crm_fail_store(x, rc);
-	if (add_body(&w, fields)) {
+	if (body(x, arg)) {
 		store_tx_rollback(st);
 		return -1;
 	}
@@ -1011,6 +1008,30 @@ int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id)
 		store_tx_rollback(st);
 		return crm_fail_store(x, rc);
 	}
+	return 0;
+}
+
+struct write_args {
+	struct write *w;
+	json_t *fields;
+	int64_t id;
+};
+
+static int add_tx(struct crm_ctx *x, void *arg)
+{
+	(void)x;
+	struct write_args *a = arg;
+	return add_body(a->w, a->fields);
+}
+
+int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id)
+{
+	struct write w;
+	if (begin_write(&w, x, true))
+		return -1;
+	struct write_args a = {&w, fields, 0};
+	if (crm_write_tx(x, add_tx, &a))
+		return -1;
 	*id = w.id;
 	return 0;
 }
@@ -1040,25 +1061,21 @@ static int update_body(struct write *w, json_t *fields)
 	return finish(w, sem);
 }
 
+static int update_tx(struct crm_ctx *x, void *arg)
+{
+	(void)x;
+	struct write_args *a = arg;
+	return update_body(a->w, a->fields);
+}
+
 int crm_item_update(struct crm_ctx *x, int64_t id, json_t *fields)
 {
 	struct write w;
 	if (begin_write(&w, x, false))
 		return -1;
 	w.id = id;
-	struct store *st = x->call->st;
-	int rc = store_tx_begin_write(st);
-	if (rc)
-		return crm_fail_store(x, rc);
-	if (update_body(&w, fields)) {
-		store_tx_rollback(st);
-		return -1;
-	}
-	if ((rc = store_tx_commit(st))) {
-		store_tx_rollback(st);
-		return crm_fail_store(x, rc);
-	}
-	return 0;
+	struct write_args a = {&w, fields, id};
+	return crm_write_tx(x, update_tx, &a);
 }
 
 static int delete_body(struct crm_ctx *x, int64_t id)
@@ -1088,21 +1105,14 @@ static int delete_body(struct crm_ctx *x, int64_t id)
 	return 0;
 }
 
+static int delete_tx(struct crm_ctx *x, void *arg)
+{
+	return delete_body(x, *(int64_t *)arg);
+}
+
 int crm_item_delete(struct crm_ctx *x, int64_t id)
 {
-	struct store *st = x->call->st;
-	int rc = store_tx_begin_write(st);
-	if (rc)
-		return crm_fail_store(x, rc);
-	if (delete_body(x, id)) {
-		store_tx_rollback(st);
-		return -1;
-	}
-	if ((rc = store_tx_commit(st))) {
-		store_tx_rollback(st);
-		return crm_fail_store(x, rc);
-	}
-	return 0;
+	return crm_write_tx(x, delete_tx, &id);
 }
 
 /* ---- reading ---- */

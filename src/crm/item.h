@@ -34,6 +34,10 @@ struct crm_ctx {
 	bool converting;     /* the lead's own update by conversion: linking it does not make it a repeat lead */
 };
 
+/* Run body in one write transaction (a savepoint inside another): committed when it returns 0,
+ * rolled back entirely when it fails the call. */
+int crm_write_tx(struct crm_ctx *x, int (*body)(struct crm_ctx *x, void *arg), void *arg);
+
 /* fields: Bitrix24 names (upper case, any case accepted). *id gets the new item. */
 int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id);
 /* Only the fields passed change; unknown fields are ignored. */

@@ -1,6 +1,7 @@
 /* server.c — libmicrohttpd glue: daemon options and limits, the per-request state, routing,
  * answers (with gzip), the per-thread store connection, /healthz, the access log. */
 #include "http/http.h"
+#include "http/io_http.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -225,6 +226,9 @@ static const struct route {
 	{"POST", "/login", http_login_post},
 	{"POST", "/logout", http_logout},
 	{"GET", "/", http_index},
+	{"GET", "/crm/export/", http_crm_export},
+	{"GET", "/events", http_events},
+	{"GET", "/events/", http_events},
 };
 
 static enum MHD_Result route(struct http_req *r)
@@ -332,6 +336,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			sec = strchr(p + 6, '/');
 		if (!strncmp(p, "/rest/api/", 10) && p[10] >= '0' && p[10] <= '9')
 			sec = strchr(p + 10, '/');
+		/* the same form under the export and events paths (http/io_http.h) */
+		if (!strncmp(p, "/crm/export/", 12) && p[12] >= '0' && p[12] <= '9')
+			sec = strchr(p + 12, '/');
+		if (!strncmp(p, "/events/", 8) && p[8] >= '0' && p[8] <= '9')
+			sec = strchr(p + 8, '/');
 		if (sec) {
 			const char *after = strchr(sec + 1, '/');
 			snprintf(path, sizeof path, "%.*s/***%s", (int)(sec - p), p, after ? after : "");
@@ -396,7 +405,9 @@ int server_start(struct server *srv)
 		log_error("listen address %s is not an IPv4 address", srv->cfg.listen_host);
 		return -1;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	/* Suspend/resume: an events stream waits off the pool threads (http/events.c). */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (srv->cfg.tls_cert[0] && srv->cfg.tls_key[0]) {
 		srv->tls_cert_pem = slurp(srv->cfg.tls_cert);
 		srv->tls_key_pem = slurp(srv->cfg.tls_key);
@@ -418,6 +429,7 @@ int server_start(struct server *srv)
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, http_io_mhd_log, NULL,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, srv->cfg.max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_ARRAY, srv->tls ? tls_opts : tls_opts + 2,
@@ -440,6 +452,9 @@ void server_stop(struct server *srv)
 		/* Stop accepting; requests in flight finish, then the threads (and their store
 		 * connections, closed by the thread-key destructor) end. */
 		MHD_quiesce_daemon(srv->daemon);
+		/* Events streams never finish by themselves: end them (MHD must not stop with one
+		 * suspended). */
+		http_events_stop();
 		/* Give requests in flight up to 5 s to be answered before the threads stop. */
 		for (int i = 0; i < 500; i++) {
 			const union MHD_DaemonInfo *di =

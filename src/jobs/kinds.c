@@ -3,6 +3,7 @@
  * the test suites (voronka.job.add is admin-only): voronka.test.record writes one log row per run
  * so that a test can count runs, and voronka.test.fail always fails so that retries show. */
 #include "jobs/kinds.h"
+#include "crm/io.h"
 #include "core/util.h"
 #include "store/q_jobs.h"
 #include "store/store.h"
@@ -60,6 +61,7 @@ static int test_fail(struct store *st, int64_t job_id, const char *payload, char
 
 static const struct job_kind kinds[] = {
 	/* name                   handler */
+	{"crm.import",          crm_import_job},
 	{"voronka.test.fail",   test_fail},
 	{"voronka.test.record", test_record},
 };

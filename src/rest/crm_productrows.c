@@ -193,6 +193,17 @@ static int set_body(struct crm_ctx *x, int64_t id, json_t *rows)
 	return crm_item_update(x, id, fields);
 }
 
+struct set_args {
+	int64_t id;
+	json_t *rows;
+};
+
+static int set_tx(struct crm_ctx *x, void *arg)
+{
+	struct set_args *a = arg;
+	return set_body(x, a->id, a->rows);
+}
+
 static int do_set(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id), .legacy = true};
@@ -213,17 +224,9 @@ static int do_set(struct rest_call *call, int type_id)
 		return crm_fail(&x, false, "Parameter 'rows' must be a list");
 	if (json_array_size(rows) > ROWS_MAX)
 		return crm_fail(&x, false, "At most %d rows", ROWS_MAX);
-	int rc = store_tx_begin_write(call->st);
-	if (rc)
-		return crm_fail_store(&x, rc);
-	if (set_body(&x, id, rows)) {
-		store_tx_rollback(call->st);
+	struct set_args a = {id, rows};
+	if (crm_write_tx(&x, set_tx, &a))
 		return -1;
-	}
-	if ((rc = store_tx_commit(call->st))) {
-		store_tx_rollback(call->st);
-		return crm_fail_store(&x, rc);
-	}
 	call->result = json_true();
 	return 0;
 }
