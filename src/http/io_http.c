@@ -18,18 +18,13 @@
 
 enum MHD_Result http_io_error(struct http_req *r, int e, const char *desc)
 {
-	/* http_send_error would log r->path, which holds the webhook's secret here: log the
-	 * route alone. */
-	const char *route = !strncmp(r->path, "/events", 7) ? "/events" : "/crm/export";
-	log_info("http: %s %s: %s %s", r->method, route, rest_error_code((enum rest_error)e), desc);
-	return http_send_json(r, rest_error_status((enum rest_error)e), rest_error_envelope((enum rest_error)e, desc));
+	return http_send_error(r, e, desc); /* it masks the webhook secret in the path it logs */
 }
 
 /* The prefixes after which a path holds {user}/{secret}. */
 static const char *const secret_paths[] = {"/rest/api/", "/rest/", "/events/", "/crm/export/"};
 
-/* Replace every webhook secret in s (a log line) by ***, in place. */
-static void mask_secrets(char *s)
+void http_mask_secrets(char *s)
 {
 	for (size_t i = 0; i < sizeof secret_paths / sizeof secret_paths[0]; i++) {
 		size_t plen = strlen(secret_paths[i]);
@@ -54,7 +49,7 @@ void http_io_mhd_log(void *cls, const char *fmt, va_list ap)
 	char line[1024];
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = 0;
-	mask_secrets(line);
+	http_mask_secrets(line);
 	log_warn("mhd: %s", line);
 }
 

@@ -37,4 +37,8 @@ enum MHD_Result http_events(struct http_req *r);
  * (MHD must not be stopped with suspended connections). */
 void http_events_stop(void);
 
+/* Replace every webhook secret in s (a log line or a path: /rest/{user}/{secret}/…, and the same
+ * form under /rest/api/, /events/, /crm/export/) by ***, in place. The one masker of logs. */
+void http_mask_secrets(char *s);
+
 #endif

@@ -186,7 +186,10 @@ enum MHD_Result http_send_json(struct http_req *r, int status, json_t *j)
 
 enum MHD_Result http_send_error(struct http_req *r, int e, const char *desc)
 {
-	log_info("http: %s %s: %s %s", r->method, r->path, rest_error_code((enum rest_error)e), desc);
+	char path[512];
+	snprintf(path, sizeof path, "%s", r->path ? r->path : "-");
+	http_mask_secrets(path);
+	log_info("http: %s %s: %s %s", r->method, path, rest_error_code((enum rest_error)e), desc);
 	return http_send_json(r, rest_error_status((enum rest_error)e), rest_error_envelope((enum rest_error)e, desc));
 }
 
@@ -330,23 +333,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (srv->access_log && r->started) {
 		/* Never log a webhook's secret: the secret in /rest/{id}/{secret}/… is replaced by *** */
 		char path[512];
-		const char *p = r->path ? r->path : "-";
-		const char *sec = NULL;
-		if (!strncmp(p, "/rest/", 6) && p[6] >= '0' && p[6] <= '9')
-			sec = strchr(p + 6, '/');
-		if (!strncmp(p, "/rest/api/", 10) && p[10] >= '0' && p[10] <= '9')
-			sec = strchr(p + 10, '/');
-		/* the same form under the export and events paths (http/io_http.h) */
-		if (!strncmp(p, "/crm/export/", 12) && p[12] >= '0' && p[12] <= '9')
-			sec = strchr(p + 12, '/');
-		if (!strncmp(p, "/events/", 8) && p[8] >= '0' && p[8] <= '9')
-			sec = strchr(p + 8, '/');
-		if (sec) {
-			const char *after = strchr(sec + 1, '/');
-			snprintf(path, sizeof path, "%.*s/***%s", (int)(sec - p), p, after ? after : "");
-		} else {
-			snprintf(path, sizeof path, "%s", p);
-		}
+		snprintf(path, sizeof path, "%s", r->path ? r->path : "-");
+		http_mask_secrets(path);
 		char ts[40];
 		iso8601_local(time(NULL), ts, sizeof ts);
 		fprintf(srv->access_log, "%s %s %s \"%s %s\" %d %zu %.1fms user=%lld%s\n", ts, http_client_ip(r),
