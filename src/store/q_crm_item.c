@@ -272,22 +272,9 @@ static const char *const delete_sql[] = PER_TYPE(
 	"DELETE FROM crm_contact WHERE id = $1", "DELETE FROM crm_company WHERE id = $1");
 
 static const char *const fm_flags_sql[] = PER_TYPE(
-	"UPDATE crm_lead SET has_phone = CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 1 AND "
-	"entity_id = $1 AND type_id = 'PHONE') THEN 'Y' ELSE 'N' END, has_email = CASE WHEN EXISTS (SELECT 1 FROM "
-	"crm_fm WHERE entity_type_id = 1 AND entity_id = $1 AND type_id = 'EMAIL') THEN 'Y' ELSE 'N' END, has_imol = "
-	"CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 1 AND entity_id = $1 AND type_id = 'IM' AND "
-	"value_type IN ('OPENLINE', 'IMOL')) THEN 'Y' ELSE 'N' END WHERE id = $1",
-	NULL,
-	"UPDATE crm_contact SET has_phone = CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 3 AND "
-	"entity_id = $1 AND type_id = 'PHONE') THEN 'Y' ELSE 'N' END, has_email = CASE WHEN EXISTS (SELECT 1 FROM "
-	"crm_fm WHERE entity_type_id = 3 AND entity_id = $1 AND type_id = 'EMAIL') THEN 'Y' ELSE 'N' END, has_imol = "
-	"CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 3 AND entity_id = $1 AND type_id = 'IM' AND "
-	"value_type IN ('OPENLINE', 'IMOL')) THEN 'Y' ELSE 'N' END WHERE id = $1",
-	"UPDATE crm_company SET has_phone = CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 4 AND "
-	"entity_id = $1 AND type_id = 'PHONE') THEN 'Y' ELSE 'N' END, has_email = CASE WHEN EXISTS (SELECT 1 FROM "
-	"crm_fm WHERE entity_type_id = 4 AND entity_id = $1 AND type_id = 'EMAIL') THEN 'Y' ELSE 'N' END, has_imol = "
-	"CASE WHEN EXISTS (SELECT 1 FROM crm_fm WHERE entity_type_id = 4 AND entity_id = $1 AND type_id = 'IM' AND "
-	"value_type IN ('OPENLINE', 'IMOL')) THEN 'Y' ELSE 'N' END WHERE id = $1");
+	"UPDATE crm_lead SET has_phone = $2, has_email = $3, has_imol = $4 WHERE id = $1", NULL,
+	"UPDATE crm_contact SET has_phone = $2, has_email = $3, has_imol = $4 WHERE id = $1",
+	"UPDATE crm_company SET has_phone = $2, has_email = $3, has_imol = $4 WHERE id = $1");
 
 /* Run one statement with $1 = a and (if has_b) $2 = b; *changes gets the rows touched. */
 static int exec_ids(struct store *st, const char *sql, int64_t a, bool has_b, int64_t b, int64_t *changes)
@@ -373,7 +360,32 @@ int q_crm_item_fm_flags(struct store *st, int64_t entity_type_id, int64_t id)
 {
 	if (entity_type_id < 1 || entity_type_id > 4 || !fm_flags_sql[entity_type_id])
 		return STORE_OK;
-	return exec_ids(st, fm_flags_sql[entity_type_id], id, false, 0, NULL);
+	struct stmt *s;
+	STORE_PREP(s, st,
+		   "SELECT COALESCE(MAX(type_id = 'PHONE'), 0), COALESCE(MAX(type_id = 'EMAIL'), 0), "
+		   "COALESCE(MAX(type_id = 'IM' AND value_type IN ('OPENLINE', 'IMOL')), 0) FROM crm_fm WHERE "
+		   "entity_type_id = $1 AND entity_id = $2");
+	int rc = store_bind_int(s, 1, entity_type_id);
+	if (!rc)
+		rc = store_bind_int(s, 2, id);
+	bool has[3] = {false, false, false};
+	if (!rc && (rc = store_step(s)) == STORE_ROW) {
+		for (int i = 0; i < 3; i++)
+			has[i] = store_col_int(s, i) != 0;
+		rc = STORE_OK;
+	}
+	store_reset(s);
+	if (rc)
+		return rc;
+	STORE_PREP(s, st, fm_flags_sql[entity_type_id]);
+	rc = store_bind_int(s, 1, id);
+	for (int i = 0; !rc && i < 3; i++)
+		rc = store_bind_text(s, i + 2, has[i] ? "Y" : "N");
+	if (rc) {
+		store_reset(s);
+		return rc;
+	}
+	return store_exec_stmt(s);
 }
 
 /* Which item columns hold values of which reference list. DEAL_STAGE_{n} lists are matched by
