@@ -26,9 +26,20 @@ const struct query_field *query_field_find(const struct query_entity *e, const c
 	return NULL;
 }
 
+/* Conditions in c, groups counted by their members (against QUERY_MAX_CONDS). */
+static size_t cond_weight(const struct query_cond *c)
+{
+	if (c->field)
+		return 1;
+	size_t w = 0;
+	for (size_t i = 0; i < c->n_any; i++)
+		w += cond_weight(&c->any[i]);
+	return w ? w : 1;
+}
+
 int query_add_cond(struct query *q, const struct query_cond *c)
 {
-	size_t weight = c->field ? 1 : c->n_any;
+	size_t weight = cond_weight(c);
 	if (q->n_total_conds + weight > QUERY_MAX_CONDS)
 		return STORE_TOOBIG;
 	if (q->n_conds == q->cap_conds) {
@@ -274,11 +285,11 @@ static void cond_sql(struct build *b, const struct query_cond *c)
 		put(b, "(");
 		for (size_t i = 0; i < c->n_any; i++) {
 			if (i)
-				put(b, " OR ");
+				put(b, c->all ? " AND " : " OR ");
 			cond_sql(b, &c->any[i]);
 		}
 		if (!c->n_any)
-			put(b, "1 = 0");
+			put(b, c->all ? "1 = 1" : "1 = 0");
 		put(b, ")");
 		return;
 	}

@@ -104,12 +104,13 @@ struct query_value {
 };
 
 struct query_cond {
-	const struct query_field *field; /* NULL: an OR group (any) */
+	const struct query_field *field; /* NULL: a group of the members in any[] */
 	enum query_op op;
 	struct query_value *values;      /* one, or the IN list */
 	size_t n_values;
-	struct query_cond *any;          /* OR group members (each with a field) */
+	struct query_cond *any;          /* group members: conditions or groups themselves */
 	size_t n_any;
+	bool all;                        /* a group: AND of the members (else OR); an empty AND is true */
 };
 
 struct query_order {
