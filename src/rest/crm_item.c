@@ -373,7 +373,7 @@ static int cond_in(struct crm_ctx *x, struct query *q, const char *key, json_t *
 static int filter_in(struct crm_ctx *x, struct query *q, json_t *filter, int depth);
 
 /* One member of a logic OR group added to the group's conditions (any, *n of *cap). A member is a
- * single condition or a sub-filter that comes down to one; one that matches every row makes the
+ * single condition or a sub-filter (its conditions ANDed); one that matches every row makes the
  * whole group match every row (*all). */
 static int or_member(struct crm_ctx *x, struct query *q, const char *key, json_t *v, int depth, struct query_cond **any,
 		     size_t *n, size_t *cap, bool *all)
@@ -388,12 +388,11 @@ static int or_member(struct crm_ctx *x, struct query *q, const char *key, json_t
 		*all = true;
 		return 0;
 	}
-	if (tmp.n_conds > 1)
-		return rest_fail(call, ERR_ARGUMENT,
-				 "Invalid filter: each member of a group with logic OR must be a single condition");
-	const struct query_cond *c = &tmp.conds[0];
+	/* several conditions in one member: they hold together (an AND group inside the OR) */
+	struct query_cond and_group = {.field = NULL, .any = tmp.conds, .n_any = tmp.n_conds, .all = true};
+	const struct query_cond *c = tmp.n_conds > 1 ? &and_group : &tmp.conds[0];
 	/* an OR inside an OR is the same OR: its members join this group */
-	size_t add = c->field ? 1 : c->n_any;
+	size_t add = c->field || c->all ? 1 : c->n_any;
 	if (*n + add > *cap) {
 		size_t nc = (*n + add) * 2;
 		struct query_cond *g = arena_alloc(call->arena, nc * sizeof *g);
@@ -404,7 +403,7 @@ static int or_member(struct crm_ctx *x, struct query *q, const char *key, json_t
 		*any = g;
 		*cap = nc;
 	}
-	if (c->field)
+	if (c->field || c->all)
 		(*any)[(*n)++] = *c;
 	else
 		for (size_t i = 0; i < c->n_any; i++)

@@ -264,9 +264,11 @@ def list_logic_or():
     check(sorted(ids(COMPANY, filter=f)) == [a, d])
     f = {"%title": tag, "0": {"logic": "OR", "0": {"id": a}, "1": {"%title": ""}}}
     check(len(ids(COMPANY, filter=f)) == 4)
-    fails("crm.item.list", {"entityTypeId": COMPANY,
-                            "filter": {"0": {"logic": "OR", "0": {"id": a, "industry": "IT"}, "1": {"id": b}}}},
-          "ERROR_ARGUMENT", mentions="single condition")
+    # a member with several conditions: they hold together
+    f = {"%title": tag, "0": {"logic": "OR", "0": {"id": a, "industry": "TELECOM"}, "1": {"id": b}}}
+    check(sorted(ids(COMPANY, filter=f)) == [b])
+    f = {"%title": tag, "0": {"logic": "OR", "0": {"id": a, "industry": "IT"}, "1": {"id": b}}}
+    check(sorted(ids(COMPANY, filter=f)) == [a, b])
 
 
 @test
