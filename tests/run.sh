@@ -65,7 +65,9 @@ for suite in $SUITES; do
 		for t in tests/api/test_*.py; do run "api $(basename "$t")" python3 "$t"; done ;;
 	asan)
 		if [ -x build-asan/voronka ]; then
-			for t in tests/api/test_transport.py tests/api/test_user.py; do
+			for t in tests/api/test_transport.py tests/api/test_user.py tests/api/test_crm_items.py \
+				tests/api/test_crm_convert.py tests/api/test_crm_item.py tests/api/test_events.py \
+				tests/api/test_crm_timeline.py tests/api/test_crm_import.py; do
 				[ -f "$t" ] && run "asan $(basename "$t")" env VORONKA_BIN=build-asan/voronka \
 					ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 					python3 "$t"

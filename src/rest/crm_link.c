@@ -66,7 +66,8 @@ static int by_primary_then_sort(const void *a, const void *b)
 /* Write the list back through the item's write path. */
 static int save(struct crm_ctx *x, const struct link_family *lf, int64_t id, struct link_item *items, size_t n)
 {
-	qsort(items, n, sizeof *items, by_primary_then_sort);
+	if (n > 1) /* qsort must not see the NULL of an empty list */
+		qsort(items, n, sizeof *items, by_primary_then_sort);
 	json_t *ids = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(ids, json_integer(items[i].id));
