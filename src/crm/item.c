@@ -1,6 +1,7 @@
 /* item.c — the write and read paths of CRM items (see item.h for what they keep). */
 #include "crm/item.h"
 #include "crm/fields.h"
+#include "crm/uf.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -112,12 +113,18 @@ struct write {
 	bool has_links;
 	int64_t *links;
 	size_t n_links;
+	struct uf_multi {
+		const struct query_field *f;
+		json_t *values;
+	} uf[64];                    /* multiple custom fields passed, stored after the row */
+	size_t n_uf;
 	bool stage_given;
 	const char *stage;           /* the stage asked for (lead STATUS_ID, deal STAGE_ID) */
 	bool category_given;
 	int64_t category;
 	const char *now;
 	int64_t uid;
+	json_t *fields_in;           /* the fields as the caller passed them */
 };
 
 static const struct query_field *field(const struct write *w, const char *name)
@@ -479,9 +486,41 @@ static int links_apply(struct write *w)
 
 /* ---- collecting the fields of a write ---- */
 
+/* A custom field (UF_…): its module checks and converts the value (crm/uf.h). */
+static int take_uf(struct write *w, const struct query_field *f, json_t *v)
+{
+	struct query_value val;
+	json_t *multi = NULL;
+	if (crm_uf_value(w->x, f, v, &val, &multi))
+		return -1;
+	if (!multi)
+		return put(w, f->name, val);
+	if (w->n_uf == sizeof w->uf / sizeof w->uf[0])
+		return crm_fail(w->x, false, "Too many custom fields in one write");
+	w->uf[w->n_uf++] = (struct uf_multi){f, multi};
+	return 0;
+}
+
+static int uf_apply(struct write *w)
+{
+	for (size_t i = 0; i < w->n_uf; i++)
+		if (crm_uf_save_multi(w->x, w->id, w->uf[i].f, w->uf[i].values))
+			return -1;
+	return 0;
+}
+
+static bool required(const struct write *w, const struct query_field *f)
+{
+	if (!strncmp(f->name, "UF_", 3))
+		return crm_uf_required(w->x->t->id, f);
+	return w->x->legacy && crm_field_required(w->x->t->id, f->name);
+}
+
 static int take_field(struct write *w, const struct query_field *f, json_t *v)
 {
 	struct crm_ctx *x = w->x;
+	if (!strncmp(f->name, "UF_", 3))
+		return take_uf(w, f, v);
 	const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
 	switch (m->kind) {
 	case CK_FM:
@@ -600,6 +639,7 @@ static int take_field(struct write *w, const struct query_field *f, json_t *v)
 
 static int collect(struct write *w, json_t *fields)
 {
+	w->fields_in = fields;
 	if (json_is_array(fields) && json_array_size(fields) == 0)
 		return 0; /* PHP encodes an empty array as [] */
 	if (!json_is_object(fields))
@@ -610,7 +650,7 @@ static int collect(struct write *w, json_t *fields)
 			continue;
 		json_t *v = rest_field_ci(fields, f->name);
 		if (!v) {
-			if (w->is_add && w->x->legacy && crm_field_required(w->x->t->id, f->name))
+			if (w->is_add && required(w, f))
 				return crm_fail(w->x, false, "Required field %s is not set", f->name);
 			continue;
 		}
@@ -837,7 +877,7 @@ static int finish(struct write *w, char sem)
 	struct rest_call *call = x->call;
 	struct store *st = call->st;
 	int type = x->t->id;
-	if (fm_apply(w) || links_apply(w))
+	if (fm_apply(w) || links_apply(w) || uf_apply(w))
 		return -1;
 	json_t *after = crm_item_read(x, w->id);
 	if (!after)
@@ -907,6 +947,12 @@ static int stamp(struct write *w)
 	return put(w, "MODIFY_BY_ID", who) || put(w, "DATE_MODIFY", vtext(w->now)) ? -1 : 0;
 }
 
+static int put_uf(void *wp, const struct query_field *f, struct query_value v)
+{
+	struct write *w = wp;
+	return get_set(w, f->name) ? 0 : put(w, f->name, v);
+}
+
 /* A lead tied to a company or contact is a repeat lead (IS_RETURN_CUSTOMER), on add and on
  * update; conversion's own linking of the lead does not count. */
 static bool repeat_lead(const struct write *w)
@@ -942,6 +988,8 @@ static int add_defaults(struct write *w)
 		}
 	}
 	if (x->t->id == CRM_LEAD && put(w, "IS_RETURN_CUSTOMER", vtext(repeat_lead(w) ? "Y" : "N")))
+		return -1;
+	if (crm_uf_defaults(x, w->fields_in, put_uf, w))
 		return -1;
 	/* Reference-list fields left out take the first value of their list, as Bitrix24 does. */
 	for (size_t i = 0; i < w->e->n_fields; i++) {
@@ -1175,7 +1223,7 @@ static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *ro
 		want_fm |= m->kind == CK_FM;
 		want_links |= m->kind == CK_CONTACTS || m->kind == CK_COMPANIES;
 	}
-	if (crm_item_extras(x, id, want_fm, want_links, row))
+	if (crm_item_extras(x, id, want_fm, want_links, row) || crm_uf_read_multi(x, q, id, row))
 		return -1;
 	for (size_t i = 0; q->select && i < q->ent->n_fields; i++) {
 		const struct query_field *f = &q->ent->fields[i];

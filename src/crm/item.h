@@ -69,7 +69,7 @@ int crm_fail_store(struct crm_ctx *x, int store_rc);
 const char *crm_stage_list(const struct crm_type *t, int64_t category_id, char *buf, size_t n);
 
 /* crm.X.fields of a type: Bitrix24's field descriptors (type, flags, title, statusType). */
-json_t *crm_fields_json(int type_id);
+json_t *crm_fields_json(struct rest_call *call, int type_id);
 
 /* Record the current user's change in the item's history with the old and new record. */
 int crm_history_diff(struct crm_ctx *x, int64_t id, json_t *before, json_t *after, const char *now);

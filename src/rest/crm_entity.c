@@ -6,6 +6,7 @@
 #include "crm/crm.h"
 #include "crm/fields.h"
 #include "crm/item.h"
+#include "crm/uf.h"
 #include "store/q_crm_item.h"
 #include <string.h>
 
@@ -14,7 +15,7 @@ static struct crm_ctx ctx_of(struct rest_call *call, int type_id)
 	return (struct crm_ctx){.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 }
 
-json_t *crm_fields_json(int type_id)
+json_t *crm_fields_json(struct rest_call *call, int type_id)
 {
 	const struct query_entity *e = q_crm_item_entity(type_id);
 	json_t *out = json_object();
@@ -22,6 +23,11 @@ json_t *crm_fields_json(int type_id)
 		const struct query_field *f = &e->fields[i];
 		if (f->flags & QF_HIDDEN)
 			continue;
+		if (!strncmp(f->name, "UF_", 3)) {
+			struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id)};
+			json_object_set_new(out, f->name, crm_uf_describe(&x, f));
+			continue;
+		}
 		const struct crm_field_meta *m = crm_field_meta(type_id, f->name);
 		json_t *d = json_object();
 		json_object_set_new(d, "type", json_string(crm_field_type_name(type_id, f, m)));
@@ -46,7 +52,7 @@ json_t *crm_fields_json(int type_id)
 
 static int do_fields(struct rest_call *call, int type_id)
 {
-	call->result = crm_fields_json(type_id);
+	call->result = crm_fields_json(call, type_id);
 	return 0;
 }
 

@@ -588,7 +588,7 @@ int rest_crm_item_fields(struct rest_call *call)
 		return -1;
 	int t = x.t->id;
 	const struct query_entity *e = q_crm_item_entity(t);
-	json_t *legacy = rest_own(call, crm_fields_json(t));
+	json_t *legacy = rest_own(call, crm_fields_json(call, t));
 	json_t *out = json_object();
 	bool fm_done = false;
 	char camel[64], upper[64];
