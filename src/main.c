@@ -5,6 +5,7 @@
  *   voronka user    add|passwd …
  *   voronka webhook add|revoke …
  *   voronka migrate --data DIR
+ *   voronka seed    --data DIR --deals N [--leads N] [--no-search]
  *   voronka version
  *
  * Settings come from defaults, then --config FILE, then VORONKA_* variables, then flags. */
@@ -17,6 +18,7 @@
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
+#include "user/demo_crm.h"
 #include "user/user.h"
 #include <errno.h>
 #include <getopt.h>
@@ -41,7 +43,8 @@ struct common {
 };
 
 enum { OPT_DATA = 1000, OPT_LISTEN, OPT_CONFIG, OPT_HELP, OPT_EMAIL, OPT_PASSWORD, OPT_DEMO, OPT_TLS,
-       OPT_USER, OPT_SCOPE, OPT_TITLE, OPT_NAME, OPT_LAST_NAME, OPT_ADMIN, OPT_ID };
+       OPT_USER, OPT_SCOPE, OPT_TITLE, OPT_NAME, OPT_LAST_NAME, OPT_ADMIN, OPT_ID, OPT_DEALS, OPT_LEADS,
+       OPT_NO_SEARCH };
 
 static const struct option long_opts[] = {
 	{"data", required_argument, NULL, OPT_DATA},
@@ -61,14 +64,17 @@ static const struct option long_opts[] = {
 	{"last-name", required_argument, NULL, OPT_LAST_NAME},
 	{"admin", no_argument, NULL, OPT_ADMIN},
 	{"id", required_argument, NULL, OPT_ID},
+	{"deals", required_argument, NULL, OPT_DEALS},
+	{"leads", required_argument, NULL, OPT_LEADS},
+	{"no-search", no_argument, NULL, OPT_NO_SEARCH},
 	{NULL, 0, NULL, 0},
 };
 
 struct opts {
 	struct common c;
 	const char *listen, *email, *password, *scope, *title, *name, *last_name;
-	int64_t user, id;
-	bool demo, tls, admin, help;
+	int64_t user, id, deals, leads;
+	bool demo, tls, admin, help, no_search;
 	int n_args;
 	char **args; /* positional arguments after the options */
 };
@@ -95,6 +101,14 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_LAST_NAME: o->last_name = optarg; break;
 		case OPT_ADMIN: o->admin = true; break;
+		case OPT_NO_SEARCH: o->no_search = true; break;
+		case OPT_DEALS:
+		case OPT_LEADS:
+			if (parse_i64(optarg, ch == OPT_DEALS ? &o->deals : &o->leads) || (ch == OPT_DEALS ? o->deals : o->leads) < 0) {
+				fprintf(stderr, "voronka: --%s needs a number\n", ch == OPT_DEALS ? "deals" : "leads");
+				return -1;
+			}
+			break;
 		case OPT_USER:
 		case OPT_ID: {
 			int64_t v;
@@ -221,7 +235,8 @@ static int cmd_serve(int argc, char **argv)
 static const char init_usage[] =
 	"usage: voronka init --data DIR [--admin-email E --admin-password P] [--demo] [--tls]\n"
 	"Create the database in DIR and the first administrator. Without --admin-password a password\n"
-	"is generated and printed. --demo adds a demo company (departments and users). --tls makes a\n"
+	"is generated and printed. --demo adds a demo company (departments and users) and its CRM\n"
+	"(pipelines, companies, contacts, leads, deals, calls, meetings, comments). --tls makes a\n"
 	"self-signed certificate for 127.0.0.1/localhost and sets the server to HTTPS.\n";
 
 static int write_config_tls(const char *dir)
@@ -283,6 +298,9 @@ static int cmd_init(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	/* The CRM part of the demo is a nicety: when it cannot be made, init still succeeds. */
+	if (o.demo && demo_crm_fill(st, id))
+		fprintf(stderr, "voronka: warning: the demo CRM data was not added: %s\n", store_errmsg(st));
 	store_close(st);
 	if (o.tls) {
 		char cert[CONFIG_PATH + 32], key[CONFIG_PATH + 32];
@@ -318,6 +336,34 @@ static int cmd_migrate(int argc, char **argv)
 	printf("schema version %d (latest %d)\n", v, store_latest_version());
 	store_close(st);
 	return 0;
+}
+
+/* ---- seed ---- */
+
+static const char seed_usage[] =
+	"usage: voronka seed --data DIR --deals N [--leads N] [--no-search]\n"
+	"Add N made-up deals (and leads) to an initialised portal, for benchmarks: bulk inserts over\n"
+	"three pipelines and 30 users (made if missing), with companies and contacts, dates over the\n"
+	"last year; then the stage counts and the search index are rebuilt (--no-search leaves the\n"
+	"index alone: faster, but search misses the new rows).\n";
+
+static int cmd_seed(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, &o, seed_usage);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (!o.deals && !o.leads) {
+		fputs(seed_usage, stderr);
+		return 2;
+	}
+	struct store *st;
+	if (open_db(&o.c.cfg, &st, false))
+		return 1;
+	struct demo_crm_seed_opts so = {.n_deals = o.deals, .n_leads = o.leads, .skip_search = o.no_search};
+	rc = demo_crm_seed(st, &so);
+	store_close(st);
+	return rc ? 1 : 0;
 }
 
 static int cmd_version(int argc, char **argv)
@@ -450,6 +496,7 @@ static const struct cmd commands[] = {
 	{"user", cmd_user, user_usage},
 	{"webhook", cmd_webhook, webhook_usage},
 	{"migrate", cmd_migrate, migrate_usage},
+	{"seed", cmd_seed, seed_usage},
 	{"version", cmd_version, "usage: voronka version\n"},
 };
 
