@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -515,6 +516,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(0, NULL);
+	/* Without TZ, glibc stats /etc/localtime on every local-time conversion (a list page of
+	 * deals has hundreds of dates). Naming the same file once makes it read it once. */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
+	tzset();
 	if (auth_init()) {
 		fputs("voronka: libsodium failed to initialise\n", stderr);
 		return 1;

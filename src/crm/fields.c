@@ -3,6 +3,7 @@
 #include "crm/crm.h"
 #include "store/q_crm_item.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,38 @@ static const struct crm_field_meta table[] = {
 	{0, "CLOSEDATE", CK_PLAIN, NULL, 0, "closedate"},
 };
 
+static const struct crm_field_meta *meta_lookup(int type_id, const char *name);
+
+/* Every standard field's facts, found once per type: reads look them up per field and per row. */
+#define MAX_STD_FIELDS 128
+static const struct crm_field_meta *meta_cache[5][MAX_STD_FIELDS];
+static pthread_once_t meta_once = PTHREAD_ONCE_INIT;
+
+static void meta_init(void)
+{
+	for (int t = 1; t <= 4; t++) {
+		const struct query_entity *e = q_crm_item_static_entity(t);
+		for (size_t i = 0; e && i < e->n_fields && i < MAX_STD_FIELDS; i++)
+			meta_cache[t][i] = meta_lookup(t, e->fields[i].name);
+	}
+}
+
+const struct crm_field_meta *crm_field_meta_of(int type_id, const struct query_field *f)
+{
+	const struct query_entity *e = type_id >= 1 && type_id <= 4 ? q_crm_item_static_entity(type_id) : NULL;
+	if (e && f >= e->fields && f < e->fields + e->n_fields && (size_t)(f - e->fields) < MAX_STD_FIELDS) {
+		pthread_once(&meta_once, meta_init);
+		return meta_cache[type_id][f - e->fields];
+	}
+	return meta_lookup(type_id, f->name);
+}
+
 const struct crm_field_meta *crm_field_meta(int type_id, const char *name)
+{
+	return meta_lookup(type_id, name);
+}
+
+static const struct crm_field_meta *meta_lookup(int type_id, const char *name)
 {
 	const struct crm_field_meta *any = NULL;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

@@ -34,6 +34,8 @@ struct crm_field_meta {
 
 /* The facts about field name of a type (a static default for plain fields). */
 const struct crm_field_meta *crm_field_meta(int type_id, const char *name);
+/* The same for a field of the type's descriptor, without searching (cached per field). */
+const struct crm_field_meta *crm_field_meta_of(int type_id, const struct query_field *f);
 /* The *.fields "type" of a field. */
 const char *crm_field_type_name(int type_id, const struct query_field *f, const struct crm_field_meta *m);
 /* Is it required on add? Is it immutable after add? */

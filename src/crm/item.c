@@ -521,7 +521,7 @@ static int take_field(struct write *w, const struct query_field *f, json_t *v)
 	struct crm_ctx *x = w->x;
 	if (!strncmp(f->name, "UF_", 3))
 		return take_uf(w, f, v);
-	const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
+	const struct crm_field_meta *m = crm_field_meta_of(x->t->id, f);
 	switch (m->kind) {
 	case CK_FM:
 		return fm_parse(w, f->name, v);
@@ -994,7 +994,7 @@ static int add_defaults(struct write *w)
 	/* Reference-list fields left out take the first value of their list, as Bitrix24 does. */
 	for (size_t i = 0; i < w->e->n_fields; i++) {
 		const struct query_field *f = &w->e->fields[i];
-		const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
+		const struct crm_field_meta *m = crm_field_meta_of(x->t->id, f);
 		if (m->kind != CK_STATUS || !strcmp(f->name, "HONORIFIC") || get_set(w, f->name))
 			continue;
 		struct q_crm_status_summary sum;
@@ -1190,7 +1190,7 @@ int crm_item_extras(struct crm_ctx *x, int64_t id, bool want_fm, bool want_links
 	}
 	const struct query_field *links = NULL;
 	for (size_t i = 0; want_links && i < e->n_fields; i++) {
-		const struct crm_field_meta *m = crm_field_meta(x->t->id, e->fields[i].name);
+		const struct crm_field_meta *m = crm_field_meta_of(x->t->id, &e->fields[i]);
 		if (m->kind == CK_CONTACTS || m->kind == CK_COMPANIES)
 			links = &e->fields[i];
 	}
@@ -1219,7 +1219,7 @@ static int add_extras(struct crm_ctx *x, struct query *q, int64_t id, json_t *ro
 		const struct query_field *f = &q->ent->fields[i];
 		if (!(f->flags & QF_MULTIPLE) || (q->select && !query_selects(q, f)))
 			continue;
-		const struct crm_field_meta *m = crm_field_meta(x->t->id, f->name);
+		const struct crm_field_meta *m = crm_field_meta_of(x->t->id, f);
 		want_fm |= m->kind == CK_FM;
 		want_links |= m->kind == CK_CONTACTS || m->kind == CK_COMPANIES;
 	}

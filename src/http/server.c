@@ -420,7 +420,9 @@ int server_start(struct server *srv)
 		MHD_OPTION_EXTERNAL_LOGGER, http_io_mhd_log, NULL,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, srv->cfg.max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_ARRAY, srv->tls ? tls_opts : tls_opts + 2,
+		/* No LISTENING_ADDRESS_REUSE: MHD's default, SO_REUSEADDR alone, restarts at once after a
+		 * stop; SO_REUSEPORT would let a second server bind the same port and split the traffic. */
+		MHD_OPTION_ARRAY, srv->tls ? tls_opts : tls_opts + 2,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("cannot listen on %s:%d", srv->cfg.listen_host, srv->cfg.listen_port);

@@ -226,6 +226,13 @@ static const struct query_entity entities[] = {
 	{NULL, NULL, NULL, 0, false}, ENTITY(lead), ENTITY(deal), ENTITY(contact), ENTITY(company),
 };
 
+const struct query_entity *q_crm_item_static_entity(int64_t entity_type_id)
+{
+	if (entity_type_id < 1 || entity_type_id > 4)
+		return NULL;
+	return &entities[entity_type_id];
+}
+
 const struct query_entity *q_crm_item_entity(int64_t entity_type_id)
 {
 	if (entity_type_id < 1 || entity_type_id > 4)

@@ -164,7 +164,23 @@ static void put(struct build *b, const char *s)
 static void placeholder(struct build *b, const struct query_value *v)
 {
 	struct query *q = b->q;
-	if (q->n_binds >= QUERY_MAX_BINDS) {
+	if (q->n_binds == q->cap_binds && q->cap_binds < QUERY_MAX_BINDS) {
+		/* Most queries bind a handful of values: start small, as every byte of the arena is
+		 * zeroed. */
+		int cap = q->cap_binds ? q->cap_binds * 2 : 16;
+		if (cap > QUERY_MAX_BINDS)
+			cap = QUERY_MAX_BINDS;
+		const struct query_value **g = arena_alloc(q->arena, (size_t)cap * sizeof *g);
+		if (!g) {
+			b->failed = 1;
+			return;
+		}
+		if (q->n_binds)
+			memcpy(g, q->binds, (size_t)q->n_binds * sizeof *g);
+		q->binds = g;
+		q->cap_binds = cap;
+	}
+	if (q->n_binds >= q->cap_binds) {
 		b->failed = 1;
 		return;
 	}
@@ -324,11 +340,6 @@ static int build_begin(struct build *b, struct query *q)
 	b->failed = 0;
 	buf_init(&b->sql, QUERY_MAX_SQL);
 	q->n_binds = 0;
-	if (!q->binds) {
-		q->binds = arena_alloc(q->arena, QUERY_MAX_BINDS * sizeof *q->binds);
-		if (!q->binds)
-			return -1;
-	}
 	return 0;
 }
 

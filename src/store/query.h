@@ -142,7 +142,7 @@ struct query {
 	bool anchor_cols;                  /* SELECT appends the order terms' columns (query_read_anchor) */
 	/* Filled by the builder: the values in placeholder order ($1 is binds[0]). */
 	const struct query_value **binds;
-	int n_binds;
+	int n_binds, cap_binds;            /* grown by doubling up to QUERY_MAX_BINDS */
 };
 
 void query_init(struct query *q, struct arena *a, const struct query_entity *e);
