@@ -604,20 +604,11 @@ static int take_field(struct write *w, const struct query_field *f, json_t *v)
 		} else if (check_exists(w, f, type_ref, val.i)) {
 			return -1;
 		}
-		/* A deal's or lead's CONTACT_ID is its first contact link. */
-		if (type_ref == CRM_CONTACT && (x->t->id == CRM_LEAD || x->t->id == CRM_DEAL)) {
-			if (!w->has_links) {
-				w->has_links = true;
-				w->links = arena_alloc(x->call->arena, sizeof *w->links);
-				if (!w->links)
-					return oom(x);
-				w->n_links = val.kind == QV_INT ? 1 : 0;
-				if (w->n_links)
-					w->links[0] = val.i;
-			}
-			return 0;
-		}
-		if (type_ref == CRM_COMPANY && x->t->id == CRM_CONTACT) {
+		/* A deal's or lead's CONTACT_ID is its first contact link, a contact's COMPANY_ID its
+		 * first company link: the single value stands for the list unless the list came too. */
+		bool single_link = (type_ref == CRM_CONTACT && (x->t->id == CRM_LEAD || x->t->id == CRM_DEAL)) ||
+				   (type_ref == CRM_COMPANY && x->t->id == CRM_CONTACT);
+		if (single_link) {
 			if (!w->has_links) {
 				w->has_links = true;
 				w->links = arena_alloc(x->call->arena, sizeof *w->links);
