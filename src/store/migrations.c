@@ -652,6 +652,58 @@ static const struct migration migrations[] = {
 	 "INSERT INTO crm_status (entity_id, status_id, name, name_init, sort, system, color, semantics) VALUES\n"
 	 "  ('HONORIFIC', 'HNR_RU_1', 'г-н', 'г-н', 10, 1, NULL, NULL),\n"
 	 "  ('HONORIFIC', 'HNR_RU_2', 'г-жа', 'г-жа', 20, 1, NULL, NULL);\n"},
+	{8, "crm: access rights (roles, their cells, their assignments)",
+	 /* R1-R7, D7, A11, U1. A role is a matrix of cells: entity x operation (x stage) -> level. Only
+	  * explicit cells are stored; the rest is derived (crm/rights.c): a stage without a cell
+	  * inherits its entity's level, a pipeline DEAL_C{n} without an entity cell takes the role's
+	  * DEAL row (the pipelines' default), anything else absent is "no access". So a new pipeline
+	  * or stage is in every role's matrix the moment it exists. */
+	 "CREATE TABLE crm_role (\n"
+	 "  id {{ID}},\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  code TEXT NOT NULL DEFAULT '',     -- ADMIN, DIRECTOR, HEAD, MANAGER for the four default roles; '' for added ones\n"
+	 "  settings INTEGER NOT NULL DEFAULT 0, -- 1: \"Разрешить изменять настройки\" (CRM settings, roles included)\n"
+	 "  created_at TEXT NOT NULL            -- UTC \"YYYY-MM-DD hh:mm:ss\"\n"
+	 ");\n"
+	 "CREATE TABLE crm_role_perm (\n"
+	 "  role_id INTEGER NOT NULL REFERENCES crm_role(id) ON DELETE CASCADE,\n"
+	 "  entity TEXT NOT NULL,               -- LEAD, DEAL (the pipelines' default), DEAL_C{n}, CONTACT, COMPANY, QUOTE, INVOICE, WEBFORM, ROBOT_LEAD, ROBOT_DEAL\n"
+	 "  op TEXT NOT NULL,                   -- READ, ADD, WRITE, DELETE, EXPORT, IMPORT\n"
+	 "  stage TEXT NOT NULL DEFAULT '-',    -- '-': the entity's level; else a lead STATUS_ID or a deal STAGE_ID\n"
+	 "  level TEXT NOT NULL CHECK (level IN ('', 'A', 'D', 'F', 'O', 'X')), -- none, own, +department, +sub-departments, +all open, all\n"
+	 "  PRIMARY KEY (role_id, entity, op, stage)\n"
+	 ");\n"
+	 /* R6: Bitrix24's access codes: AU every user, U{id}, D{id} members of a department, DR{id}
+	  * members of it and of its sub-departments, SG{id}_K / _E / _A members / moderators / owner
+	  * of a work group. */
+	 "CREATE TABLE crm_role_relation (\n"
+	 "  access_code TEXT NOT NULL,\n"
+	 "  role_id INTEGER NOT NULL REFERENCES crm_role(id) ON DELETE CASCADE,\n"
+	 "  PRIMARY KEY (access_code, role_id)\n"
+	 ");\n"
+	 "CREATE INDEX crm_role_relation_role ON crm_role_relation(role_id);\n"
+	 "INSERT INTO crm_role (name, code, settings, created_at) VALUES\n"
+	 "  ('Администратор', 'ADMIN', 1, '2026-01-01 00:00:00'),\n"
+	 "  ('Директор', 'DIRECTOR', 0, '2026-01-01 00:00:00'),\n"
+	 "  ('Руководитель отдела', 'HEAD', 0, '2026-01-01 00:00:00'),\n"
+	 "  ('Менеджер', 'MANAGER', 0, '2026-01-01 00:00:00');\n"
+	 /* The items: the administrator and the director everything, the head of department their
+	  * department with its sub-departments, the manager their own items. */
+	 "INSERT INTO crm_role_perm (role_id, entity, op, stage, level)\n"
+	 "  SELECT r.id, e.column1, o.column1, '-', CASE r.code WHEN 'MANAGER' THEN 'A' WHEN 'HEAD' THEN 'F' ELSE 'X' END\n"
+	 "  FROM crm_role r,\n"
+	 "    (VALUES ('LEAD'), ('DEAL'), ('CONTACT'), ('COMPANY'), ('QUOTE'), ('INVOICE')) AS e,\n"
+	 "    (VALUES ('READ'), ('ADD'), ('WRITE'), ('DELETE'), ('EXPORT'), ('IMPORT')) AS o;\n"
+	 /* CRM forms and robots: everyone reads them, the director and the administrator change them. */
+	 "INSERT INTO crm_role_perm (role_id, entity, op, stage, level)\n"
+	 "  SELECT r.id, e.column1, o.column1, '-', 'X'\n"
+	 "  FROM crm_role r,\n"
+	 "    (VALUES ('WEBFORM'), ('ROBOT_LEAD'), ('ROBOT_DEAL')) AS e,\n"
+	 "    (VALUES ('READ'), ('WRITE')) AS o\n"
+	 "  WHERE o.column1 = 'READ' OR r.code IN ('ADMIN', 'DIRECTOR');\n"
+	 /* Every user is a manager until the administrator assigns otherwise (administrators see
+	  * everything whatever their roles). */
+	 "INSERT INTO crm_role_relation (access_code, role_id) SELECT 'AU', id FROM crm_role WHERE code = 'MANAGER';\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
