@@ -66,7 +66,8 @@ const char *crm_export_filename(struct arena *a, const struct crm_export_spec *s
 int crm_io_call(struct rest_call *call, struct arena *a, const char *method, json_t *params, json_t **result,
 		   bool *has_more)
 {
-	struct rest_call inner = {.arena = a, .st = call->st, .srv = call->srv, .auth = call->auth};
+	struct rest_call inner = {.arena = a, .st = call->st, .srv = call->srv, .auth = call->auth,
+				  .purpose = call->purpose};
 	/* The inner call's error text lives in a; rest_fail copies it into the caller's arena. */
 	if (rest_dispatch(&inner, method, params))
 		return rest_fail(call, inner.err, "%s", inner.err_desc ? inner.err_desc : "");
@@ -621,6 +622,7 @@ static int export_xlsx(struct export_ctx *x, int *fd)
 int crm_export_file(struct rest_call *call, const struct crm_export_spec *spec, int *fd, int64_t *size, int64_t *rows)
 {
 	struct export_ctx x = {.call = call, .spec = spec};
+	call->purpose = REST_PURPOSE_EXPORT; /* the list pages ask the export right */
 	x.sink.format = spec->format;
 	x.sink.delim = spec->delimiter ? spec->delimiter : ';';
 	char method[64];

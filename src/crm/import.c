@@ -562,7 +562,7 @@ static int batch_row(struct store *st, const struct rest_auth *auth, const char 
 	int64_t row = json_integer_value(json_array_get(item, 0));
 	json_t *fields = json_array_get(item, 1);
 	struct arena *a = arena_new(IMPORT_ROW_ARENA);
-	struct rest_call call = {.arena = a, .st = st, .auth = auth};
+	struct rest_call call = {.arena = a, .st = st, .auth = auth, .purpose = REST_PURPOSE_IMPORT};
 	json_t *params = json_pack("{s:O}", "FIELDS", fields);
 	int rc = store_tx_begin(st); /* a savepoint inside the job's transaction */
 	if (rc) {

@@ -1,5 +1,6 @@
 /* item.c — the write and read paths of CRM items (see item.h for what they keep). */
 #include "crm/item.h"
+#include "crm/access.h"
 #include "crm/fields.h"
 #include "crm/uf.h"
 #include "core/arena.h"
@@ -1016,12 +1017,27 @@ static int default_title(struct write *w)
 	return rc ? crm_fail_store(w->x, rc) : 0;
 }
 
+/* The add right of the new item's entity (its pipeline) at its stage. */
+static int may_add(struct write *w)
+{
+	struct crm_ctx *x = w->x;
+	json_t *rec = rest_own(x->call, json_object());
+	if (!rec)
+		return oom(x);
+	json_object_set_new(rec, "CATEGORY_ID", json_integer(w->category > 0 ? w->category : 0));
+	if (x->t->stage_field && w->stage)
+		json_object_set_new(rec, x->t->stage_field, json_string(w->stage));
+	return crm_access_item(x, CRM_OP_ADD, rec, NULL);
+}
+
 static int add_body(struct write *w, json_t *fields)
 {
 	char sem = 0;
 	if (collect(w, fields) || add_defaults(w))
 		return -1;
 	if (w->x->t->stage_field && settle_stage(w, NULL, -1, &sem))
+		return -1;
+	if (may_add(w))
 		return -1;
 	if (stamp(w))
 		return -1;
@@ -1075,11 +1091,25 @@ int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id)
 	return 0;
 }
 
+/* Moving an item to another stage (or pipeline) needs the edit right at the target too. */
+static int may_move(struct write *w, int64_t cur_category)
+{
+	struct crm_ctx *x = w->x;
+	json_t *target = w->before;
+	if (x->t->id == CRM_DEAL && w->category >= 0 && w->category != cur_category) {
+		target = rest_own(x->call, json_deep_copy(w->before));
+		if (!target)
+			return oom(x);
+		json_object_set_new(target, "CATEGORY_ID", json_integer(w->category));
+	}
+	return crm_access_item(x, CRM_OP_WRITE, target, w->stage);
+}
+
 static int update_body(struct write *w, json_t *fields)
 {
 	struct crm_ctx *x = w->x;
 	w->before = crm_item_read(x, w->id);
-	if (!w->before)
+	if (!w->before || crm_access_item(x, CRM_OP_WRITE, w->before, NULL))
 		return -1;
 	if (collect(w, fields))
 		return -1;
@@ -1090,6 +1120,8 @@ static int update_body(struct write *w, json_t *fields)
 		const char *cur = value_text(x->call, json_object_get(w->before, x->t->stage_field));
 		int64_t cat = json_int(x->call, json_object_get(w->before, "CATEGORY_ID"));
 		if (settle_stage(w, cur ? cur : "", cat, &sem))
+			return -1;
+		if (sem && may_move(w, cat))
 			return -1;
 	}
 	if (stamp(w))
@@ -1122,7 +1154,7 @@ static int delete_body(struct crm_ctx *x, int64_t id)
 	struct rest_call *call = x->call;
 	struct store *st = call->st;
 	json_t *before = crm_item_read(x, id);
-	if (!before)
+	if (!before || crm_access_item(x, CRM_OP_DELETE, before, NULL))
 		return -1;
 	int64_t uid = call->auth ? call->auth->user_id : 0;
 	char now[32];
@@ -1266,7 +1298,8 @@ int crm_item_query(struct crm_ctx *x, struct query *q, json_t *filter, json_t *o
 		return -1;
 	}
 	filter_through_links(x, q->conds, q->n_conds);
-	return 0;
+	bool none;
+	return crm_access_list(x, q, CRM_OP_READ, &none);
 }
 
 int crm_item_list(struct crm_ctx *x, json_t *filter, json_t *order, json_t *select)
@@ -1280,6 +1313,12 @@ int crm_item_list(struct crm_ctx *x, json_t *filter, json_t *order, json_t *sele
 		if ((q.ent->fields[i].flags & QF_MULTIPLE) && query_selects(&q, &q.ent->fields[i]))
 			extras = true;
 	return rest_list_run(x->call, &q, extras ? list_row : NULL, x);
+}
+
+json_t *crm_item_get(struct crm_ctx *x, int64_t id)
+{
+	json_t *rec = crm_item_read(x, id);
+	return rec && !crm_access_item(x, CRM_OP_READ, rec, NULL) ? rec : NULL;
 }
 
 json_t *crm_item_read(struct crm_ctx *x, int64_t id)

@@ -43,8 +43,12 @@ int crm_item_add(struct crm_ctx *x, json_t *fields, int64_t *id);
 /* Only the fields passed change; unknown fields are ignored. */
 int crm_item_update(struct crm_ctx *x, int64_t id, json_t *fields);
 int crm_item_delete(struct crm_ctx *x, int64_t id);
+/* crm_item_read, for a client: the caller must have the read right on the item ("Access
+ * denied." otherwise). */
+json_t *crm_item_get(struct crm_ctx *x, int64_t id);
 /* The whole record as crm.X.get shows it (multi-fields and links included); NULL when the call
- * failed (Not found among others). The object is owned by the call. */
+ * failed (Not found among others). The object is owned by the call. No rights are asked: the
+ * write paths read with it before they judge. */
 json_t *crm_item_read(struct crm_ctx *x, int64_t id);
 /* The multi-fields (PHONE: [{ID, VALUE_TYPE, VALUE, TYPE_ID}], …) and the list of linked items
  * (CONTACT_IDS, COMPANY_IDS, a company's CONTACT_ID) of one item, added to row. */

@@ -75,7 +75,7 @@ static int do_get(struct rest_call *call, int type_id)
 	int64_t id;
 	if (crm_id_param(&x, "ID", &id))
 		return -1;
-	json_t *row = crm_item_read(&x, id);
+	json_t *row = crm_item_get(&x, id);
 	if (!row)
 		return -1;
 	call->result = json_incref(row);

@@ -199,7 +199,7 @@ static json_t *item_json(const struct names *nm, json_t *rec, bool with_fm, bool
 static int answer_item(struct crm_ctx *x, int64_t id)
 {
 	struct names nm;
-	json_t *rec = crm_item_read(x, id);
+	json_t *rec = crm_item_get(x, id);
 	if (!rec || names_init(x->call, x->t->id, &nm))
 		return -1;
 	x->call->result = json_pack("{s:o}", "item", item_json(&nm, rec, true, true));

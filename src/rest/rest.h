@@ -11,8 +11,8 @@
  *   with rest_own(call, json) or handed over as call->result. Handlers never free.
  *
  *   The dispatcher (dispatch.c) does what is common to all: method lookup, scope, the admin
- *   flag, parameter case, the envelope with `time`, `total`/`next`, and batch. Rights on data are
- *   decided in auth/ (the one decision point), which handlers call.
+ *   flag, parameter case, the envelope with `time`, `total`/`next`, and batch. Rights on CRM data
+ *   are decided in crm/rights.c (the one decision point), asked through crm/access.h.
  *
  * Adding a method: a row in methods.def, the handler in the family's file (user.c, …), a test. */
 #ifndef VORONKA_REST_H
@@ -24,6 +24,7 @@
 struct arena;
 struct store;
 struct server;
+struct crm_rights;
 
 enum rest_error {
 #define REST_ERROR(e, code, status) e,
@@ -52,6 +53,10 @@ enum rest_flags {
 #define REST_MAX_BATCH 50       /* Bitrix24 refuses batches of more than 50 commands */
 
 enum auth_kind { AUTH_NONE, AUTH_WEBHOOK, AUTH_SESSION, AUTH_INTERNAL };
+
+/* Internal calls made on a client's behalf for a purpose the rights tell apart: the list calls
+ * of an export need the EXPORT right, the add calls of an import the IMPORT right. */
+enum { REST_PURPOSE_NONE, REST_PURPOSE_EXPORT, REST_PURPOSE_IMPORT };
 
 /* Who is calling, established by http/ before dispatch. */
 struct rest_auth {
@@ -86,6 +91,8 @@ struct rest_call {
 	enum rest_error err;          /* set by rest_fail */
 	const char *err_desc;
 	bool in_batch;
+	unsigned char purpose;        /* REST_PURPOSE_*: why an internal call runs (rights differ) */
+	struct crm_rights *crm_rights; /* the caller's CRM rights, loaded on first need (crm/access.h) */
 	double t_start, t_processing; /* wall clock at start; seconds inside the handler */
 };
 

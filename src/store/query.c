@@ -544,6 +544,37 @@ char *query_sql_select(struct query *q)
 	return build_end(&b);
 }
 
+int query_group_sums(struct store *st, struct query *q, const struct query_field *group,
+		     const struct query_field *money,
+		     int (*fn)(void *ctx, const char *value, int64_t count, int64_t cents), void *ctx)
+{
+	if (!has_column(group) || !has_column(money))
+		return STORE_ERROR;
+	struct build b;
+	if (build_begin(&b, q))
+		return STORE_TOOBIG;
+	put(&b, "SELECT ");
+	put(&b, group->column);
+	put(&b, ", COUNT(*), COALESCE(SUM(CAST(ROUND(");
+	put(&b, money->column);
+	put(&b, " * 100) AS INTEGER)), 0) FROM ");
+	put(&b, q->ent->table);
+	where_sql(&b);
+	put(&b, " GROUP BY ");
+	put(&b, group->column);
+	char *sql = build_end(&b);
+	if (!sql)
+		return STORE_TOOBIG;
+	struct stmt *s = store_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	int rc = query_bind(q, s);
+	while (!rc && (rc = store_step(s)) == STORE_ROW)
+		rc = fn(ctx, store_col_text(s, 0), store_col_int(s, 1), store_col_int(s, 2));
+	store_reset(s);
+	return rc == STORE_ROW ? STORE_OK : rc;
+}
+
 char *query_sql_count(struct query *q)
 {
 	struct build b;

@@ -175,6 +175,13 @@ int query_order_terms(const struct query *q, const struct query_field **f, bool 
  * copied into the arena. Returns false when a value is NULL (such a row cannot anchor a seek). */
 bool query_read_anchor(struct query *q, struct stmt *s, struct query_anchor *a);
 
+/* Per value of `group` (a column field) among the rows q matches: the row count and the sum of
+ * `money` (a REAL column of amounts) in integer cents. Each group is given to fn (its value as
+ * text); a non-zero return from fn stops and is returned. */
+int query_group_sums(struct store *st, struct query *q, const struct query_field *group,
+		     const struct query_field *money,
+		     int (*fn)(void *ctx, const char *value, int64_t count, int64_t cents), void *ctx);
+
 /* Prepare, bind: a statement ready to step (owned by the store's cache). */
 int query_open(struct store *st, struct query *q, struct stmt **out);
 int query_count(struct store *st, struct query *q, int64_t *total);

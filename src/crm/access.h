@@ -1,0 +1,42 @@
+/* access.h — how the CRM paths ask the rights (crm/rights.h, the one decision point): the
+ * caller's rights loaded once per call, a decision on one item from its record, the conditions
+ * that keep a list to what the caller may see, and the refusal in the caller's dialect.
+ *
+ * Every path over items goes through these: crm_item_get/list/add/update/delete (and so the
+ * legacy methods, crm.item, conversion, links, product rows, export, import, the demo), the
+ * timeline and activities of an item, its history, kanban headers, funnels, search and the
+ * events stream. */
+#ifndef VORONKA_CRM_ACCESS_H
+#define VORONKA_CRM_ACCESS_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "crm/item.h"
+#include "crm/rights.h"
+
+struct query;
+
+/* The caller's rights (loaded on first use, kept in the call); NULL when they could not be read
+ * (the call failed). Internal calls without a user act as an administrator. */
+struct crm_rights *crm_access_rights(struct rest_call *call);
+/* The rights entity of an item record of x's type ("DEAL_C3" from its CATEGORY_ID). */
+const char *crm_access_entity(struct crm_ctx *x, json_t *record, char *buf, size_t n);
+/* May the caller do op on the item whose record (as crm_item_read gives it) is this? stage:
+ * the stage to judge at (NULL: the record's own). On refusal the call fails with "Access
+ * denied." and -1 is returned; 0 when allowed. */
+int crm_access_item(struct crm_ctx *x, enum crm_op op, json_t *record, const char *stage);
+/* The same for an item known by its ID only (it must exist: else "Not found"). */
+int crm_access_item_id(struct crm_ctx *x, enum crm_op op, int64_t id);
+/* The same as a question: true when allowed; a refusal, a missing item or a failed read is
+ * false, and the call is left as it was (for filtering search hits, events). */
+bool crm_access_can(struct crm_ctx *x, enum crm_op op, int64_t id);
+/* Keep q (a list of x's type) to the items the caller may op: SQL conditions, so paging,
+ * `total` and sums stay right. *none: the caller may see nothing. */
+int crm_access_list(struct crm_ctx *x, struct query *q, enum crm_op op, bool *none);
+/* Does the caller see every item of the type (no condition needed: the fast paths of kanban
+ * headers and funnels may read the kept totals)? category -1: every pipeline. */
+bool crm_access_sees_all(struct rest_call *call, int type_id, int64_t category);
+/* Fail the call with Bitrix24's refusal. */
+int crm_access_denied(struct crm_ctx *x);
+
+#endif
