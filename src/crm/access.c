@@ -142,3 +142,64 @@ bool crm_access_sees_all(struct rest_call *call, int type_id, int64_t category)
 	query_init(&probe, call->arena, q_crm_item_static_entity(type_id));
 	return crm_rights_list_conds(r, &probe, e, CRM_OP_READ, &none) == 0 && !none && probe.n_conds == 0;
 }
+
+int crm_access_owned(struct rest_call *call, struct query *q, const char *type_field, const char *id_field,
+		     enum crm_op op)
+{
+	struct crm_rights *r = crm_access_rights(call);
+	if (!r)
+		return -1;
+	if (crm_rights_is_admin(r))
+		return 0;
+	const struct query_field *tf = query_field_find(q->ent, type_field), *idf = query_field_find(q->ent, id_field);
+	if (!tf || !idf)
+		return rest_fail(call, ERR_INTERNAL, "Internal server error");
+	for (int t = CRM_LEAD; t <= CRM_COMPANY; t++) {
+		struct crm_ctx x = {.call = call, .t = crm_type_by_id(t)};
+		struct query *sub = arena_alloc(call->arena, sizeof *sub);
+		struct query_value *tv = arena_alloc(call->arena, sizeof *tv);
+		struct query_cond *any = arena_alloc(call->arena, 2 * sizeof *any);
+		if (!sub || !tv || !any)
+			return rest_fail(call, ERR_INTERNAL, "Out of memory");
+		query_init(sub, call->arena, q_crm_item_static_entity(t));
+		bool none;
+		if (crm_access_list(&x, sub, op, &none))
+			return -1;
+		if (!none && sub->n_conds == 0)
+			continue; /* the whole type is visible */
+		*tv = (struct query_value){.kind = QV_INT, .i = t};
+		any[0] = (struct query_cond){.field = tf, .op = QOP_NE, .values = tv, .n_values = 1};
+		any[1] = (struct query_cond){.field = idf, .op = QOP_IN_QUERY, .sub = sub};
+		struct query_cond group = {.field = NULL, .any = any, .n_any = none ? 1 : 2};
+		int rc = query_add_cond(q, &group);
+		if (rc)
+			return rc == STORE_TOOBIG ? rest_fail(call, ERR_ARGUMENT, "The filter is too big")
+						  : rest_fail_store(call, rc);
+	}
+	return 0;
+}
+
+int crm_access_owner(struct rest_call *call, int64_t type, int64_t id, enum crm_op op)
+{
+	struct crm_rights *r = crm_access_rights(call);
+	if (!r)
+		return -1;
+	if (crm_rights_is_admin(r))
+		return 0;
+	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type)};
+	if (!x.t)
+		return 0; /* not a CRM item type: nothing of ours to judge */
+	return crm_access_item_id(&x, op, id);
+}
+
+int crm_access_record(struct rest_call *call, json_t *record, const char *type_key, const char *id_key,
+		      enum crm_op op)
+{
+	json_t *tv = json_object_get(record, type_key);
+	int64_t type = record_int(record, type_key);
+	if (json_is_string(tv) && !type) {
+		const struct crm_type *t = crm_type_by_name(json_string_value(tv));
+		type = t ? t->id : 0;
+	}
+	return crm_access_owner(call, type, record_int(record, id_key), op);
+}

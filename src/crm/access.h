@@ -33,6 +33,19 @@ bool crm_access_can(struct crm_ctx *x, enum crm_op op, int64_t id);
 /* Keep q (a list of x's type) to the items the caller may op: SQL conditions, so paging,
  * `total` and sums stay right. *none: the caller may see nothing. */
 int crm_access_list(struct crm_ctx *x, struct query *q, enum crm_op op, bool *none);
+/* May the caller do op on item id of type (for records that belong to it: comments, activities,
+ * product rows, history)? 0, or -1 with the call failed (ACCESS_DENIED, or NOT_FOUND). */
+int crm_access_owner(struct rest_call *call, int64_t type, int64_t id, enum crm_op op);
+/* The same for a record as the API shows it, whose owner is in its type_key / id_key members
+ * (a type given as an id or as a lower-case name: "deal"). */
+int crm_access_record(struct rest_call *call, json_t *record, const char *type_key, const char *id_key,
+		      enum crm_op op);
+/* Keep q (a list of records that belong to items: comments, activities, history rows) to the
+ * records of items the caller may op: type_field holds the item's entityTypeId, id_field its
+ * ID. For each item type the caller does not see whole: (type ≠ t OR id IN (the items of t the
+ * rights let through)), all in SQL. */
+int crm_access_owned(struct rest_call *call, struct query *q, const char *type_field, const char *id_field,
+		     enum crm_op op);
 /* Does the caller see every item of the type (no condition needed: the fast paths of kanban
  * headers and funnels may read the kept totals)? category -1: every pipeline. */
 bool crm_access_sees_all(struct rest_call *call, int type_id, int64_t category);

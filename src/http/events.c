@@ -20,6 +20,8 @@
  * releasing it (MHD takes its own locks inside both calls). */
 #include "http/io_http.h"
 #include "core/arena.h"
+#include "crm/access.h"
+#include "store/q_user.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -47,7 +49,10 @@
 struct sse_client {
 	struct sse_client *next;
 	struct MHD_Connection *conn;
-	int64_t user_id;      /* whom the stream is for: the rights filter (R*) will ask about it */
+	int64_t user_id;      /* whom the stream is for: the rights filter asks about it */
+	struct arena *rights_arena; /* holds rights: the user's CRM rights, reloaded every few seconds */
+	struct crm_rights *rights;
+	double rights_at;
 	int64_t cursor;       /* the last event id queued for it */
 	struct buf out;       /* bytes not yet read by MHD */
 	size_t out_pos;       /* how much of out MHD has read */
@@ -80,6 +85,7 @@ static void ev_init(void)
 
 static void client_free(struct sse_client *c)
 {
+	arena_free(c->rights_arena);
 	buf_release(&c->out);
 	free(c);
 }
@@ -136,17 +142,47 @@ static size_t event_format(const struct q_crm_event *e, char *out, size_t n)
 	return k > 0 && (size_t)k < n ? (size_t)k : 0;
 }
 
-/* Give the events read after `cursor` to every stream at that cursor. ev.mu held. */
-static void deliver(int64_t cursor, const struct q_crm_event *evs, size_t n)
+#define SSE_RIGHTS_TTL 5.0 /* seconds a stream's rights are kept before they are read again */
+
+/* May the stream's user see this event? Its CRM rights (crm/access.h) judge the item as it is
+ * now; a deletion carries no data but the ID, and goes to everyone so that screens drop it. */
+static bool client_may_see(struct store *st, struct sse_client *c, const struct q_crm_event *e)
+{
+	if (!strcmp(e->action, "delete"))
+		return true;
+	double now = now_mono();
+	if (!c->rights || now - c->rights_at > SSE_RIGHTS_TTL) {
+		arena_free(c->rights_arena);
+		c->rights_arena = arena_new(SSE_OUT_MAX);
+		c->rights = NULL;
+		bool is_admin = false, active = false;
+		if (q_user_flags(st, c->user_id, &is_admin, &active) ||
+		    crm_rights_load(st, c->rights_arena, c->user_id, is_admin && active, &c->rights))
+			return false;
+		c->rights_at = now;
+	}
+	if (crm_rights_is_admin(c->rights))
+		return true;
+	struct arena *a = arena_new(SSE_OUT_MAX);
+	struct rest_auth auth = {.kind = AUTH_INTERNAL, .user_id = c->user_id};
+	struct rest_call call = {.arena = a, .st = st, .auth = &auth, .crm_rights = c->rights};
+	struct crm_ctx x = {.call = &call, .t = crm_type_by_id(e->entity_type_id)};
+	bool ok = x.t && crm_access_can(&x, CRM_OP_READ, e->entity_id);
+	arena_free(a);
+	return ok;
+}
+
+/* Give the events read after `cursor` to every stream at that cursor, each only those of
+ * items its user may see (the cursor still moves past the others). ev.mu held. */
+static void deliver(struct store *st, int64_t cursor, const struct q_crm_event *evs, size_t n)
 {
 	char line[256];
 	for (struct sse_client *c = ev.clients; c; c = c->next) {
 		if (c->is_gone || c->is_closing || c->cursor != cursor)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			/* Rights (R*): when item rights land, ask auth/ here whether c->user_id may see
-			 * item (entity_type_id, entity_id) and skip the event if not; the cursor still
-			 * moves past it. */
+			if (!client_may_see(st, c, &evs[i]))
+				continue;
 			size_t k = event_format(&evs[i], line, sizeof line);
 			if (k)
 				client_queue(c, line, k);
@@ -192,7 +228,7 @@ static void poll_events(struct store *st, struct q_crm_event *buf)
 		if (n == 0)
 			continue;
 		pthread_mutex_lock(&ev.mu);
-		deliver(cursors[i], buf, n);
+		deliver(st, cursors[i], buf, n);
 		pthread_mutex_unlock(&ev.mu);
 	}
 }

@@ -9,6 +9,7 @@
  * LAST_ACTIVITY_TIME / LAST_ACTIVITY_BY. OWNER_TYPE_ID, OWNER_ID and TYPE_ID are fixed at
  * creation. IS_READ (Y/N) is Voronka's: the UI's unread mark. */
 #include "rest/rest.h"
+#include "crm/access.h"
 #include "rest/filter.h"
 #include "core/arena.h"
 #include "core/util.h"
@@ -535,7 +536,8 @@ static struct query_value who(struct rest_call *call)
 
 static int activity_add_tx(struct rest_call *call, struct act_write *w, int64_t *id)
 {
-	if (item_exists(call, w->owner_type, w->owner_id, "OWNER_ID") || references_exist(call, w))
+	if (item_exists(call, w->owner_type, w->owner_id, "OWNER_ID") ||
+	    crm_access_owner(call, w->owner_type, w->owner_id, CRM_OP_WRITE) || references_exist(call, w))
 		return -1;
 	int rc = query_insert(call->st, call->arena, &q_crm_activity_entity, w->sets, w->n, id);
 	if (rc)
@@ -584,6 +586,8 @@ static int activity_update_tx(struct rest_call *call, int64_t id, json_t *fields
 	w->owner_type = row.owner_type_id;
 	w->owner_id = row.owner_id;
 	w->type_id = row.type_id;
+	if (crm_access_owner(call, row.owner_type_id, row.owner_id, CRM_OP_WRITE))
+		return -1;
 	if (common_fields(call, fields, w) || references_exist(call, w))
 		return -1;
 	bool has_provider;
@@ -621,6 +625,8 @@ static int activity_delete_tx(struct rest_call *call, int64_t id, const char *no
 {
 	struct q_crm_activity_brief row;
 	int rc = q_crm_activity_brief(call->st, id, &row);
+	if (!rc && crm_access_owner(call, row.owner_type_id, row.owner_id, CRM_OP_WRITE))
+		return -1;
 	if (!rc)
 		rc = q_crm_activity_delete(call->st, id);
 	if (rc == STORE_NOTFOUND)
@@ -752,6 +758,8 @@ int rest_crm_activity_get(struct rest_call *call)
 	json_t *row = json_object_iter_value(json_object_iter(by_id));
 	if (!row)
 		return rest_fail(call, ERR_NOT_FOUND, "Activity is not found.");
+	if (crm_access_record(call, row, "OWNER_TYPE_ID", "OWNER_ID", CRM_OP_READ))
+		return -1;
 	call->result = json_incref(row);
 	return 0;
 }
@@ -789,6 +797,8 @@ int rest_crm_activity_list(struct rest_call *call)
 	    rest_select_parse(call, &q, select))
 		return -1;
 	bool with_comms = selects_comms(select);
+	if (crm_access_owned(call, &q, "OWNER_TYPE_ID", "OWNER_ID", CRM_OP_READ))
+		return -1;
 	return rest_list_run(call, &q, activity_row, &with_comms);
 }
 

@@ -663,7 +663,8 @@ int rest_crm_stagehistory_list(struct rest_call *call)
 	if (query_add_cond(&q, &c))
 		return oom(call);
 	if (rest_filter_parse(call, &q, param(call, "filter")) || rest_order_parse(call, &q, param(call, "order")) ||
-	    rest_select_parse(call, &q, param(call, "select")) || rest_list_run(call, &q, NULL, NULL))
+	    rest_select_parse(call, &q, param(call, "select")) ||
+	    crm_access_owned(call, &q, "ENTITY_TYPE_ID", "OWNER_ID", CRM_OP_READ) || rest_list_run(call, &q, NULL, NULL))
 		return -1;
 	json_t *items = call->result;
 	call->result = json_pack("{so}", "items", items);

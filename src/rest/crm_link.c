@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/util.h"
 #include "crm/crm.h"
+#include "crm/access.h"
 #include "crm/item.h"
 #include "store/q_crm_item.h"
 #include "store/store.h"
@@ -124,7 +125,8 @@ static int do_items_get(struct rest_call *call, const struct link_family *lf)
 	int64_t id;
 	struct link_item *items;
 	size_t n;
-	if (crm_existing_id_param(&x, "ID", &id) || load(&x, lf, id, &items, &n))
+	if (crm_existing_id_param(&x, "ID", &id) || crm_access_item_id(&x, CRM_OP_READ, id) ||
+	    load(&x, lf, id, &items, &n))
 		return -1;
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++)

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/util.h"
 #include "crm/crm.h"
+#include "crm/access.h"
 #include "crm/item.h"
 #include "store/q_crm_item.h"
 #include "store/store.h"
@@ -68,7 +69,7 @@ static int do_get(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 	int64_t id;
-	if (crm_existing_id_param(&x, "ID", &id))
+	if (crm_existing_id_param(&x, "ID", &id) || crm_access_item_id(&x, CRM_OP_READ, id))
 		return -1;
 	struct q_crm_product_row *rows;
 	size_t n;
@@ -208,7 +209,7 @@ static int do_set(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type_id), .legacy = true};
 	int64_t id;
-	if (crm_existing_id_param(&x, "ID", &id))
+	if (crm_existing_id_param(&x, "ID", &id) || crm_access_item_id(&x, CRM_OP_WRITE, id))
 		return -1;
 	json_t *rows = rest_param(call, "ROWS");
 	if (json_is_object(rows)) { /* PHP lists {"0": {...}} */

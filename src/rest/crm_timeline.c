@@ -8,6 +8,7 @@
  * empty. Every write also stamps the item's LAST_ACTIVITY_TIME / LAST_ACTIVITY_BY, in the same
  * transaction. Only the author or an administrator may change or delete a comment. */
 #include "rest/rest.h"
+#include "crm/access.h"
 #include "rest/filter.h"
 #include "core/arena.h"
 #include "core/util.h"
@@ -501,7 +502,7 @@ struct comment_new {
 
 static int comment_add_tx(struct rest_call *call, const struct comment_new *c, const char *now, int64_t *id)
 {
-	if (owner_exists(call, c->type, c->entity_id))
+	if (owner_exists(call, c->type, c->entity_id) || crm_access_owner(call, c->type, c->entity_id, CRM_OP_READ))
 		return -1;
 	if (c->author_id != caller_id(call)) {
 		bool exists;
@@ -565,6 +566,8 @@ int rest_crm_timeline_comment_get(struct rest_call *call)
 	json_t *row = json_object_iter_value(json_object_iter(by_id));
 	if (!row)
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
+	if (crm_access_record(call, row, "ENTITY_TYPE", "ENTITY_ID", CRM_OP_READ))
+		return -1;
 	call->result = json_incref(row);
 	return 0;
 }
@@ -630,7 +633,8 @@ int rest_crm_timeline_comment_list(struct rest_call *call)
 	if (!filter && call->err_desc)
 		return -1;
 	if (rest_filter_parse(call, &q, filter) || rest_order_parse(call, &q, rest_param(call, "ORDER")) ||
-	    rest_select_parse(call, &q, rest_param(call, "SELECT")))
+	    rest_select_parse(call, &q, rest_param(call, "SELECT")) ||
+	    crm_access_owned(call, &q, "ENTITY_TYPE", "ENTITY_ID", CRM_OP_READ))
 		return -1;
 	return rest_list_run(call, &q, comment_row, NULL);
 }
@@ -643,7 +647,10 @@ static int comment_for_change(struct rest_call *call, int64_t id, struct q_crm_c
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return owner_matches(call, b) || may_change(call, b) ? -1 : 0;
+	return owner_matches(call, b) || may_change(call, b) ||
+			       crm_access_owner(call, b->entity_type_id, b->entity_id, CRM_OP_READ)
+		       ? -1
+		       : 0;
 }
 
 static int comment_update_tx(struct rest_call *call, int64_t id, const char *comment, json_t *files_v,
@@ -719,7 +726,12 @@ static int comment_pin(struct rest_call *call, bool pinned)
 	int64_t id;
 	if (id_param(call, &id))
 		return -1;
-	int rc = q_crm_timeline_comment_pin(call->st, id, pinned);
+	struct q_crm_comment_brief b;
+	int rc = q_crm_timeline_comment_brief(call->st, call->arena, id, &b);
+	if (!rc && crm_access_owner(call, b.entity_type_id, b.entity_id, CRM_OP_WRITE))
+		return -1;
+	if (!rc)
+		rc = q_crm_timeline_comment_pin(call->st, id, pinned);
 	if (rc == STORE_NOTFOUND)
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (rc)
@@ -777,7 +789,7 @@ int rest_voronka_crm_timeline_list(struct rest_call *call)
 		return rest_fail(call, ERR_ARGUMENT, "entityTypeId is not defined or invalid: 1 lead, 2 deal, 3 contact, 4 company");
 	if (!owner)
 		return rest_fail(call, ERR_ARGUMENT, "entityId is not defined or invalid.");
-	if (owner_exists(call, type, owner))
+	if (owner_exists(call, type, owner) || crm_access_owner(call, type, owner, CRM_OP_READ))
 		return -1;
 	int64_t offset = call->start > 0 ? call->start : 0;
 	int64_t limit = call->start >= 0 ? REST_PAGE : REST_PAGE + 1; /* one more tells of a next page */

@@ -3,6 +3,7 @@
 #include "rest/rest.h"
 #include "rest/filter.h"
 #include "core/arena.h"
+#include "crm/access.h"
 #include "crm/convert.h"
 #include "crm/item.h"
 #include "store/q_crm_item.h"
@@ -45,6 +46,9 @@ int rest_voronka_crm_history_list(struct rest_call *call)
 		return rest_fail(call, ERR_ARGUMENT, "entityTypeId must be 1 (lead), 2 (deal), 3 (contact) or 4 (company)");
 	if (r2 == 1 || id <= 0)
 		return rest_fail(call, ERR_ARGUMENT, "id is not defined or invalid");
+	/* the item's readers read its history; a deleted item's, only those who see every item */
+	if (crm_access_owner(call, type, id, CRM_OP_READ))
+		return -1;
 	struct query q;
 	query_init(&q, call->arena, &q_crm_history_entity);
 	json_t *filter = rest_param(call, "filter");

@@ -29,6 +29,8 @@ const struct query_field *query_field_find(const struct query_entity *e, const c
 /* Conditions in c, groups counted by their members (against QUERY_MAX_CONDS). */
 static size_t cond_weight(const struct query_cond *c)
 {
+	if (c->field && c->op == QOP_IN_QUERY && c->sub)
+		return 1 + c->sub->n_total_conds;
 	if (c->field)
 		return 1;
 	size_t w = 0;
@@ -150,7 +152,8 @@ int query_add_search(struct query *q, const struct query_field *const *fields, s
 /* ---- the builder ---- */
 
 struct build {
-	struct query *q;
+	struct query *q;               /* the statement's query: its binds take every placeholder */
+	const struct query_entity *ent; /* the entity the conditions being written are about */
 	struct buf sql;
 	int failed;
 };
@@ -269,6 +272,7 @@ static void cond_on(struct build *b, const struct query_field *f, const char *co
 		put(b, is_numeric(f->type) ? " <> 0)" : " <> '')");
 		break;
 	case QOP_NONE:
+	case QOP_IN_QUERY: /* written by sub_sql, never here */
 		put(b, "1 = 0");
 		break;
 	}
@@ -295,6 +299,31 @@ static enum query_op positive(enum query_op op, bool *negated)
 	}
 }
 
+static void cond_sql(struct build *b, const struct query_cond *c);
+
+/* col IN (SELECT key FROM sub's table WHERE sub's conditions): the sub's values are bound as
+ * placeholders of the outer statement, in writing order. */
+static void sub_sql(struct build *b, const struct query_field *f, const struct query *sub)
+{
+	if (!sub || (f->flags & (QF_NOCOL | QF_MULTIPLE))) {
+		b->failed = 1;
+		return;
+	}
+	put(b, f->column);
+	put(b, " IN (SELECT ");
+	put(b, sub->ent->pk);
+	put(b, " FROM ");
+	put(b, sub->ent->table);
+	const struct query_entity *outer = b->ent;
+	b->ent = sub->ent;
+	for (size_t i = 0; i < sub->n_conds; i++) {
+		put(b, i ? " AND " : " WHERE ");
+		cond_sql(b, &sub->conds[i]);
+	}
+	b->ent = outer;
+	put(b, ")");
+}
+
 static void cond_sql(struct build *b, const struct query_cond *c)
 {
 	if (!c->field) {
@@ -310,6 +339,10 @@ static void cond_sql(struct build *b, const struct query_cond *c)
 		return;
 	}
 	const struct query_field *f = c->field;
+	if (c->op == QOP_IN_QUERY) {
+		sub_sql(b, f, c->sub);
+		return;
+	}
 	if (!(f->flags & QF_MULTIPLE) || !f->link) {
 		cond_on(b, f, f->column, c->op, c->values, c->n_values);
 		return;
@@ -320,7 +353,7 @@ static void cond_sql(struct build *b, const struct query_cond *c)
 	}
 	bool negated;
 	enum query_op op = positive(c->op, &negated);
-	put(b, b->q->ent->pk);
+	put(b, b->ent->pk);
 	put(b, negated ? " NOT IN (" : " IN (");
 	put(b, f->link);
 	put(b, " ");
@@ -337,6 +370,7 @@ static void cond_sql(struct build *b, const struct query_cond *c)
 static int build_begin(struct build *b, struct query *q)
 {
 	b->q = q;
+	b->ent = q->ent;
 	b->failed = 0;
 	buf_init(&b->sql, QUERY_MAX_SQL);
 	q->n_binds = 0;

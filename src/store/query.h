@@ -90,6 +90,7 @@ enum query_op {
 	QOP_EMPTY,       /* NULL, '' (text) or 0 (numbers): what an empty filter value asks */
 	QOP_NOT_EMPTY,
 	QOP_NONE,        /* matches nothing (an empty IN list) */
+	QOP_IN_QUERY,    /* the field's value is a key of the rows another query matches (sub) */
 };
 
 enum query_value_kind { QV_INT, QV_DOUBLE, QV_TEXT, QV_NULL };
@@ -111,6 +112,8 @@ struct query_cond {
 	struct query_cond *any;          /* group members: conditions or groups themselves */
 	size_t n_any;
 	bool all;                        /* a group: AND of the members (else OR); an empty AND is true */
+	const struct query *sub;         /* QOP_IN_QUERY: its conditions select the keys (its values
+					  * are bound in the outer statement) */
 };
 
 struct query_order {

@@ -355,7 +355,9 @@ def update():
     r = get(aid)
     check(r["OWNER_ID"] == str(deal) and r["OWNER_TYPE_ID"] == "2" and r["TYPE_ID"] == "2", r)
     check(r["AUTHOR_ID"] == "1" and r["CREATED"] == before["CREATED"], r)
-    # another user edits: EDITOR_ID and the deal's LAST_ACTIVITY_BY follow
+    # another user edits (the deal is theirs now: a manager edits activities of own items):
+    # EDITOR_ID and the deal's LAST_ACTIVITY_BY follow
+    ok("crm.deal.update", {"id": deal, "fields": {"ASSIGNED_BY_ID": uid}})
     url = ok("voronka.webhook.add", {"USER_ID": uid})["result"]["URL"]
     st, body = srv.call("crm.activity.update", {"id": aid, "fields": {"LOCATION": "Переговорная"}},
                         path=url + "crm.activity.update")

@@ -360,8 +360,10 @@ def update_refusals():
           "NOT_FOUND")
     fails("crm.timeline.comment.update", {"id": cid, "ownerTypeId": 2, "ownerId": deal + 1,
                                           "fields": {"COMMENT": "x"}}, "NOT_FOUND")
-    # another, non-admin user may not change it; its author may
+    # another, non-admin user may not change it (though the deal is theirs and they see it); its
+    # author may
     uid, url = other_user()
+    ok("crm.deal.update", {"id": deal, "fields": {"ASSIGNED_BY_ID": uid}})
     st, body = as_user(url, "crm.timeline.comment.update", {"id": cid, "fields": {"COMMENT": "чужой"}})
     check(st == 403 and body.get("error") == "ACCESS_DENIED", st, body)
     check(get(cid) == before, get(cid), before)
