@@ -4,6 +4,8 @@
  * A new pipeline n gets a copy of the factory stages as DEAL_STAGE_{n} ("C{n}:NEW", …) in the
  * transaction that creates it; deleting it removes them, and is refused while it holds deals. */
 #include "rest/rest.h"
+#include "crm/rights.h"
+#include "store/q_crm_perms.h"
 #include "rest/filter.h"
 #include "core/arena.h"
 #include "core/util.h"
@@ -163,6 +165,10 @@ static int category_delete(struct rest_call *call, int64_t id)
 	rc = q_crm_category_stages_delete(call->st, id);
 	if (!rc)
 		rc = q_crm_category_delete(call->st, DEAL_TYPE_ID, id);
+	/* a pipeline made later under this number starts from the roles' defaults */
+	char entity[CRM_RIGHTS_ENTITY_MAX];
+	if (!rc)
+		rc = q_crm_perms_forget(call->st, crm_rights_entity(DEAL_TYPE_ID, id, entity, sizeof entity), NULL);
 	return tx_end(call, rc ? rest_fail_store(call, rc) : 0);
 }
 

@@ -7,6 +7,8 @@
  * deal pipeline n > 0 are the list DEAL_STAGE_{n} (rest/crm_category.c creates and removes it):
  * the DEAL_STAGE rules with STATUS_ID prefixed "C{n}:". */
 #include "rest/rest.h"
+#include "crm/rights.h"
+#include "store/q_crm_perms.h"
 #include "rest/filter.h"
 #include "core/arena.h"
 #include "store/q_crm_category.h"
@@ -655,6 +657,17 @@ static int status_delete(struct rest_call *call)
 				 cur.status_id, cur.entity_id, (long long)used);
 	rc = q_crm_status_delete(call->st, id);
 	if (rc)
+		return rest_fail_store(call, rc);
+	/* a stage made later under this code starts from its entity's level in every role */
+	char entity[CRM_RIGHTS_ENTITY_MAX];
+	const char *rights_entity = NULL;
+	if (!strcmp(cur.entity_id, "STATUS"))
+		rights_entity = "LEAD";
+	else if (!strcmp(cur.entity_id, "DEAL_STAGE"))
+		rights_entity = crm_rights_entity(2, 0, entity, sizeof entity);
+	else if (!strncmp(cur.entity_id, "DEAL_STAGE_", 11))
+		rights_entity = crm_rights_entity(2, deal_category_of(cur.entity_id), entity, sizeof entity);
+	if (rights_entity && (rc = q_crm_perms_forget(call->st, rights_entity, cur.status_id)))
 		return rest_fail_store(call, rc);
 	struct status_type buf;
 	const struct status_type *t = status_type_any(cur.entity_id, &buf);
