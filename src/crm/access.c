@@ -203,3 +203,9 @@ int crm_access_record(struct rest_call *call, json_t *record, const char *type_k
 	}
 	return crm_access_owner(call, type, record_int(record, id_key), op);
 }
+
+bool crm_access_settings(struct rest_call *call)
+{
+	struct crm_rights *r = crm_access_rights(call);
+	return r && (crm_rights_is_admin(r) || crm_rights_can_settings(r));
+}

@@ -49,6 +49,9 @@ int crm_access_owned(struct rest_call *call, struct query *q, const char *type_f
 /* Does the caller see every item of the type (no condition needed: the fast paths of kanban
  * headers and funnels may read the kept totals)? category -1: every pipeline. */
 bool crm_access_sees_all(struct rest_call *call, int type_id, int64_t category);
+/* May the caller change CRM settings (pipelines, reference lists, products, roles, custom
+ * fields): an administrator, or a role with "allow changing settings" (R5)? */
+bool crm_access_settings(struct rest_call *call);
 /* Fail the call with Bitrix24's refusal. */
 int crm_access_denied(struct crm_ctx *x);
 

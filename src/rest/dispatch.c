@@ -1,5 +1,6 @@
 /* dispatch.c — the method table, the checks common to every method, errors and the envelope. */
 #include "rest/rest.h"
+#include "crm/access.h"
 #include "rest/params.h"
 #include "core/arena.h"
 #include "core/log.h"
@@ -157,6 +158,10 @@ int rest_dispatch(struct rest_call *call, const char *name, json_t *params)
 		return rest_fail(call, ERR_INSUFFICIENT_SCOPE, "The request requires higher privileges than provided by the webhook token");
 	if ((m->flags & REST_ADMIN) && !call->auth->is_admin)
 		return rest_fail(call, ERR_ACCESS_DENIED, "Access denied: only administrators may call %s", m->name);
+	if ((m->flags & REST_SETTINGS) && !call->auth->is_admin && !crm_access_settings(call))
+		return call->err_desc ? -1
+				      : rest_fail(call, ERR_ACCESS_DENIED,
+						  "Access denied: %s needs the right to change CRM settings", m->name);
 	if (call->in_batch && (m->flags & REST_NOBATCH))
 		return rest_fail(call, ERR_BATCH_METHOD, "Method is not allowed for batch usage");
 	if (m->flags & REST_CI)

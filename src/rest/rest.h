@@ -47,6 +47,8 @@ enum rest_flags {
 	REST_NOBATCH = 1 << 1,
 	REST_CI = 1 << 2,
 	REST_LIST = 1 << 3,
+	REST_SETTINGS = 1 << 4, /* changes CRM settings: administrators and holders of the settings
+				 * right (R5; crm/access.h) */
 };
 
 #define REST_PAGE 50            /* Bitrix24's fixed page size */

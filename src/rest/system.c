@@ -1,5 +1,6 @@
 /* system.c — the transport's own methods: server.time, methods, method.get, scope, app.info. */
 #include "rest/rest.h"
+#include "crm/access.h"
 #include "core/util.h"
 #include "core/version.h"
 #include <string.h>
@@ -8,6 +9,8 @@
 static bool available(struct rest_call *call, const struct rest_method *m)
 {
 	if ((m->flags & REST_ADMIN) && !call->auth->is_admin)
+		return false;
+	if ((m->flags & REST_SETTINGS) && !call->auth->is_admin && !crm_access_settings(call))
 		return false;
 	const char *sc = call->auth->scopes;
 	if (m->scope == SCOPE_NONE || !sc || !*sc)

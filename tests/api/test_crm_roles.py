@@ -306,11 +306,29 @@ def settings_right_is_needed_to_edit_roles():
     check(code == 200 and body["result"] is True, body)
     code, body = as_user("plain", "voronka.crm.role.get", {"ID": cfg})
     check(code == 200 and body["result"]["NAME"] == "Настройщик 2", body)
+    # the same right opens the other CRM settings: pipelines, reference lists, products
+    code, body = as_user("plain", "crm.status.add", {"fields": {"ENTITY_ID": "SOURCE", "STATUS_ID": "FAIR",
+                                                                "NAME": "Выставка"}})
+    check(code == 200 and body["result"] > 0, body)
+    sid = body["result"]
+    code, body = as_user("plain", "crm.category.add", {"entityTypeId": 2, "fields": {"name": "Тендеры"}})
+    check(code == 200, body)
+    cat = body["result"]["category"]["id"]
+    code, body = as_user("plain", "crm.product.add", {"fields": {"NAME": "Услуга", "PRICE": 10}})
+    check(code == 200, body)
+    pid = body["result"]
     # giving the right up takes it away at the next call
     code, body = as_user("plain", "voronka.crm.role.update", {"ID": cfg, "fields": {"SETTINGS": "N"}})
     check(code == 200, body)
     code, body = as_user("plain", "voronka.crm.role.list")
     check(code == 403, body)
+    for method, params in (("crm.status.delete", {"id": sid}), ("crm.category.delete", {"entityTypeId": 2, "id": cat}),
+                           ("crm.product.update", {"id": pid, "fields": {"PRICE": 1}})):
+        code, body = as_user("plain", method, params)
+        check(code == 403 and body.get("error") == "ACCESS_DENIED", method, code, body)
+    ok("crm.status.delete", {"id": sid})
+    ok("crm.category.delete", {"entityTypeId": 2, "id": cat})
+    ok("crm.product.delete", {"id": pid})
     default_assignments()
     ok("voronka.crm.role.delete", {"ID": cfg})
 
