@@ -1,10 +1,12 @@
 #!/bin/sh
-# The first command of the README: install what is needed, build, create a demo company in
-# ./data (SQLite) and serve it on http://127.0.0.1:8080 until Ctrl-C.
+# The first command of the README: install what is needed, build (the server and the web UI),
+# create a demo company in ./data (SQLite) and serve it on http://127.0.0.1:8080 until Ctrl-C.
 set -e
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 make -j"$(nproc)" build/voronka
+# The web UI: Preact + Vite from web/package-lock.json, built into web/dist (served at /).
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 DATA=${VORONKA_DATA:-data}
 if [ ! -f "$DATA/voronka.db" ]; then
 	build/voronka init --data "$DATA" --admin-email admin@voronka.local --admin-password admin --demo

@@ -4,6 +4,8 @@
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
 libgnutls28-dev zlib1g-dev libxlsxwriter-dev sqlite3 python3 curl clang libclang-rt-14-dev wrk nodejs npm"
+# --test: also what only the tests need: Debian's chromium, which the web UI's tests drive.
+[ "${1:-}" = "--test" ] && PKGS="$PKGS chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

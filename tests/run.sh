@@ -5,10 +5,11 @@
 #   api      tests/api/test_*.py           the real binary on a loopback port, spoken to over HTTP
 #   asan     tests/api/test_{transport,user}.py against build-asan/voronka (ASan + UBSan)
 #   sdk      tests/sdk/run.sh              the official npm clients, unchanged, against the server
+#   ui       tests/ui/run.sh               the web UI in Debian's chromium (playwright-core)
 #   fuzz     build-fuzz/fuzz/fuzz_*        each libFuzzer target for FUZZ_SECONDS (default 15)
 # SUITES="unit api" limits the run; TEST_ONLY=name runs matching API tests only.
 cd "$(dirname "$0")/.."
-SUITES=${SUITES:-"unit api asan sdk fuzz"}
+SUITES=${SUITES:-"unit api asan sdk ui fuzz"}
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 total_pass=0
 total_fail=0
@@ -75,6 +76,8 @@ for suite in $SUITES; do
 		fi ;;
 	sdk)
 		[ -x tests/sdk/run.sh ] && run "sdk" tests/sdk/run.sh ;;
+	ui)
+		[ -x tests/ui/run.sh ] && run "ui" tests/ui/run.sh ;;
 	fuzz)
 		for b in build-fuzz/fuzz/fuzz_*; do [ -x "$b" ] && run "fuzz $(basename "$b")" fuzz_one "$b"; done ;;
 	esac

@@ -1,6 +1,7 @@
 /* session.c — signing in and out in a browser: the sign-in page (Russian or English, by
  * Accept-Language), the form post that sets the session cookie, logout (CSRF-checked), and the
- * index page that carries the CSRF token for the UI. Every value printed into HTML is escaped. */
+ * index page: the web UI's built page (web/dist/index.html) with the CSRF token and the user put
+ * in. Every value printed into HTML is escaped. */
 #include "http/http.h"
 #include "auth/auth.h"
 #include "core/arena.h"
@@ -343,6 +344,117 @@ enum MHD_Result http_logout(struct http_req *r)
 	return http_redirect(r, "/login", cookie);
 }
 
+/* The SPA's page, built by Vite into web_root/dist (scripts/demo.sh and scripts/test.sh build it):
+ * scripts and styles from our own origin only, API calls and the events stream to ourselves. */
+#define SPA_CSP                                                                                                        \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "      \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; "       \
+	"base-uri 'none'"
+#define SPA_INDEX "/dist/index.html"
+#define SPA_MAX (256u << 10) /* the built page is under a kilobyte: it only names its bundles */
+
+/* The built index.html into the arena, NUL-terminated; NULL when it is missing (the UI is not
+ * built) or unreadable. */
+static char *spa_read(struct http_req *r, size_t *len)
+{
+	char *path = arena_printf(r->arena, "%s%s", r->srv->cfg.web_root, SPA_INDEX);
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f)
+		return NULL;
+	char *data = arena_alloc(r->arena, SPA_MAX + 1);
+	size_t n = data ? fread(data, 1, SPA_MAX + 1, f) : 0;
+	bool bad = ferror(f) || n > SPA_MAX;
+	fclose(f);
+	if (!data || bad || n == 0)
+		return NULL;
+	data[n] = 0;
+	*len = n;
+	return data;
+}
+
+/* "Voronka — signed in as NAME" and the sign-out form: the whole page when the UI is not built,
+ * the <noscript> part of the UI's page otherwise. */
+static int put_who(struct buf *b, const struct texts *t, const char *name, const char *csrf)
+{
+	int bad = buf_puts(b, "<main><h1>Voronka</h1><p>Voronka — ");
+	bad |= put_escaped(b, t->signed_in_as);
+	bad |= buf_puts(b, " <strong>");
+	bad |= put_escaped(b, name ? name : "");
+	bad |= buf_printf(b, "</strong></p><form method=\"post\" action=\"/logout\">"
+			     "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\">",
+			 csrf /* hex: nothing to escape */);
+	bad |= put_escaped(b, t->logout);
+	bad |= buf_puts(b, "</button></form></main>");
+	return bad;
+}
+
+static enum MHD_Result spa_send(struct http_req *r, struct buf *b)
+{
+	struct http_resp resp = {.status = 200, .content_type = "text/html; charset=utf-8", .body = b->data,
+				 .len = b->len, .compress = true};
+	resp.headers[resp.n_headers][0] = "Content-Security-Policy";
+	resp.headers[resp.n_headers++][1] = SPA_CSP;
+	resp.headers[resp.n_headers][0] = "X-Frame-Options";
+	resp.headers[resp.n_headers++][1] = "DENY";
+	resp.headers[resp.n_headers][0] = "Referrer-Policy";
+	resp.headers[resp.n_headers++][1] = "same-origin";
+	enum MHD_Result ret = http_send(r, &resp);
+	buf_release(b);
+	return ret;
+}
+
+/* The SPA's page with what it needs before its first request, right after <head>: the CSRF token
+ * (hex), the user's id and admin flag (a number, Y/N) and the language the browser prefers (the
+ * UI's own saved choice wins); then, right after <body>, the no-script fallback. Only the user's
+ * name comes from a user, and put_who escapes it. */
+static enum MHD_Result spa_page(struct http_req *r, const char *html, size_t len, const char *csrf,
+				int64_t user_id, bool is_admin, const char *name)
+{
+	const struct texts *t = &texts[pick_lang(r)];
+	const char *head = strstr(html, "<head>");
+	size_t at_head = head ? (size_t)(head - html) + strlen("<head>") : 0;
+	const char *body = strstr(html + at_head, "<body>");
+	size_t at_body = body ? (size_t)(body - html) + strlen("<body>") : len;
+	struct buf b;
+	buf_init(&b, SPA_MAX + PAGE_MAX);
+	int bad = buf_append(&b, html, at_head);
+	bad |= buf_printf(&b, "<meta name=\"csrf-token\" content=\"%s\"><meta name=\"voronka-user\" content=\"%lld\">"
+			      "<meta name=\"voronka-admin\" content=\"%s\"><meta name=\"voronka-lang\" content=\"%s\">",
+			  csrf, (long long)user_id, is_admin ? "Y" : "N", t->html_lang);
+	bad |= buf_append(&b, html + at_head, at_body - at_head);
+	bad |= buf_puts(&b, "<noscript>");
+	bad |= put_who(&b, t, name, csrf);
+	bad |= buf_puts(&b, "</noscript>");
+	bad |= buf_append(&b, html + at_body, len - at_body);
+	if (bad) {
+		buf_release(&b);
+		return http_send_error(r, ERR_INTERNAL, "The page is too large");
+	}
+	return spa_send(r, &b);
+}
+
+/* The page when web_root/dist has no UI: who is signed in, and the sign-out button. */
+static enum MHD_Result plain_index(struct http_req *r, const char *csrf, const char *name)
+{
+	const struct texts *t = &texts[pick_lang(r)];
+	struct buf b;
+	buf_init(&b, PAGE_MAX);
+	int bad = buf_printf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+				 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+				 "<meta name=\"csrf-token\" content=\"%s\"><title>Voronka</title>",
+			     t->html_lang, csrf /* hex: nothing to escape */);
+	bad |= buf_puts(&b, page_style);
+	bad |= buf_puts(&b, "</head><body>");
+	bad |= put_who(&b, t, name, csrf);
+	bad |= buf_puts(&b, "</body></html>\n");
+	if (bad) {
+		buf_release(&b);
+		return http_send_error(r, ERR_INTERNAL, "The page is too large");
+	}
+	return send_page(r, 200, &b, NULL);
+}
+
+/* "/": the web UI for a signed-in user, the sign-in page for anyone else. */
 enum MHD_Result http_index(struct http_req *r)
 {
 	struct store *st = server_store(r->srv);
@@ -364,27 +476,9 @@ enum MHD_Result http_index(struct http_req *r)
 	const char *name = u.email;
 	if (u.name[0] || u.last_name[0])
 		name = arena_printf(r->arena, "%s%s%s", u.name, u.name[0] && u.last_name[0] ? " " : "", u.last_name);
-
-	const struct texts *t = &texts[pick_lang(r)];
-	struct buf b;
-	buf_init(&b, PAGE_MAX);
-	int bad = buf_printf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-				 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-				 "<meta name=\"csrf-token\" content=\"%s\"><title>Voronka</title>",
-			     t->html_lang, csrf /* hex: nothing to escape */);
-	bad |= buf_puts(&b, page_style);
-	bad |= buf_puts(&b, "</head><body><main><h1>Voronka</h1><p>Voronka — ");
-	bad |= put_escaped(&b, t->signed_in_as);
-	bad |= buf_puts(&b, " <strong>");
-	bad |= put_escaped(&b, name ? name : "");
-	bad |= buf_printf(&b, "</strong></p><form method=\"post\" action=\"/logout\">"
-			      "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\">",
-			  csrf);
-	bad |= put_escaped(&b, t->logout);
-	bad |= buf_puts(&b, "</button></form></main></body></html>\n");
-	if (bad) {
-		buf_release(&b);
-		return http_send_error(r, ERR_INTERNAL, "The page is too large");
-	}
-	return send_page(r, 200, &b, NULL);
+	size_t spa_len;
+	const char *spa = spa_read(r, &spa_len);
+	if (spa)
+		return spa_page(r, spa, spa_len, csrf, auth.user_id, u.is_admin, name);
+	return plain_index(r, csrf, name);
 }

@@ -1,5 +1,5 @@
 /* static.c — files of the UI from web_root: GET and HEAD only, no path may leave the folder,
- * a content type by extension, gzip for text. */
+ * a content type by extension, gzip for text, long caching for the UI's hashed bundles. */
 #include "http/http.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 
 #define STATIC_MAX (16u << 20)
+/* Vite names every bundle under dist/assets/ by a hash of its content: a changed file gets a new
+ * name, so browsers may keep these for a year without asking again. */
+#define HASHED_PREFIX "/dist/assets/"
 
 static const struct {
 	const char *ext, *type;
@@ -31,8 +34,9 @@ static const struct {
 enum MHD_Result http_static(struct http_req *r)
 {
 	const char *p = r->path;
-	/* No "..", no hidden files, no backslashes: nothing outside web_root, nothing private. */
-	if (strstr(p, "..") || strstr(p, "/.") || strchr(p, '\\') || p[0] != '/')
+	/* No "..", no hidden files, no backslashes: nothing outside web_root, nothing private; nor
+	 * the UI's build tooling (web/node_modules), which is no part of the served app. */
+	if (strstr(p, "..") || strstr(p, "/.") || strchr(p, '\\') || p[0] != '/' || strstr(p, "/node_modules/"))
 		return http_send_error(r, ERR_METHOD_NOT_FOUND, "Not found");
 	char *path = arena_printf(r->arena, "%s%s", r->srv->cfg.web_root, p);
 	struct stat sb;
@@ -56,6 +60,8 @@ enum MHD_Result http_static(struct http_req *r)
 		}
 	struct http_resp resp = {.status = 200, .content_type = type, .body = data,
 				 .len = strcmp(r->method, "HEAD") ? n : 0, .compress = text,
-				 .cache = "public, max-age=300"};
+				 .cache = strncmp(p, HASHED_PREFIX, strlen(HASHED_PREFIX))
+						  ? "public, max-age=300"
+						  : "public, max-age=31536000, immutable"};
 	return http_send(r, &resp);
 }

@@ -1,0 +1,207 @@
+// Russian and English. The language is the user's saved choice (localStorage), else what the
+// browser prefers among the two (the server puts it in <meta name="voronka-lang">, the same rule
+// as the sign-in page: Russian unless the browser prefers English).
+import { session } from './api.js';
+
+const KEY = 'voronka.lang';
+
+const ru = {
+  app: 'Воронка',
+  'menu.lead': 'Лиды', 'menu.deal': 'Сделки', 'menu.contact': 'Контакты', 'menu.company': 'Компании',
+  'menu.funnel': 'Воронки', 'menu.settings': 'Настройки', 'menu.nav': 'Разделы CRM',
+  'type.lead': 'Лид', 'type.deal': 'Сделка', 'type.contact': 'Контакт', 'type.company': 'Компания',
+  'new.lead': 'Новый лид', 'new.deal': 'Новая сделка', 'new.contact': 'Новый контакт', 'new.company': 'Новая компания',
+  'search.placeholder': 'Поиск по CRM', 'search.none': 'Ничего не найдено', 'search.hint': 'Нажмите / для поиска',
+  'user.menu': 'Меню пользователя', 'user.lang': 'Язык', 'user.logout': 'Выйти', 'user.admin': 'администратор',
+  'live.on': 'Изменения приходят сразу', 'live.off': 'Нет связи с сервером: изменения других не видны',
+  'bell': 'Уведомления', 'bell.empty': 'Новых уведомлений нет', 'bell.assigned': 'назначил(а) вам',
+  'bell.changed': 'изменил(а)', 'bell.clear': 'Прочитать все',
+  'view.kanban': 'Канбан', 'view.list': 'Список', 'pipeline': 'Воронка',
+  'kanban.add': 'Быстрое добавление', 'kanban.title': 'Название', 'kanban.amount': 'Сумма', 'kanban.save': 'Сохранить',
+  'kanban.empty': 'Пусто', 'kanban.more': 'Загрузка…', 'kanban.moveHint': 'Alt+← / Alt+→ — переместить на соседнюю стадию',
+  'confirm.final': 'Перевести «{title}» в стадию «{stage}»? Это завершающая стадия.',
+  'confirm.finalTitle': 'Завершить?', 'confirm.ok': 'Да', 'confirm.cancel': 'Отмена', 'confirm.delete': 'Удалить',
+  'moved': 'Перемещено в «{stage}»', 'saved': 'Сохранено', 'deleted': 'Удалено', 'added': 'Добавлено',
+  'error': 'Ошибка', 'loading': 'Загрузка…', 'close': 'Закрыть', 'edit': 'Изменить', 'cancel': 'Отмена', 'save': 'Сохранить',
+  'add': 'Добавить', 'delete': 'Удалить', 'none': 'не заполнено', 'yes': 'да', 'no': 'нет', 'create': 'Создать',
+  'list.filter': 'Фильтр', 'list.search': 'Поиск', 'list.apply': 'Найти', 'list.reset': 'Сбросить',
+  'list.stage': 'Стадия', 'list.responsible': 'Ответственный', 'list.any': 'любой', 'list.createdFrom': 'Создан с',
+  'list.createdTo': 'по', 'list.amountFrom': 'Сумма от', 'list.amountTo': 'до',
+  'list.presets': 'Сохранённые фильтры', 'list.savePreset': 'Сохранить фильтр', 'list.presetName': 'Название фильтра',
+  'list.columns': 'Столбцы', 'list.selected': 'Выбрано: {n}', 'list.selectAll': 'Выбрать все на странице',
+  'list.select': 'Выбрать', 'list.bulk.assign': 'Сменить ответственного', 'list.bulk.stage': 'Сменить стадию',
+  'list.bulk.delete': 'Удалить', 'list.bulk.confirmDelete': 'Удалить выбранные элементы ({n})?',
+  'list.total': '{from}–{to} из {total}', 'list.prev': 'Назад', 'list.next': 'Вперёд', 'list.empty': 'Ничего не найдено',
+  'list.export': 'Экспорт', 'list.import': 'Импорт', 'list.done': 'Готово: {n}', 'list.failedN': 'Не удалось: {n}',
+  'import.title': 'Импорт из CSV', 'import.file': 'Файл CSV', 'import.mapping': 'Соответствие столбцов и полей',
+  'import.skip': 'не загружать', 'import.start': 'Загрузить', 'import.progress': 'Загружено {done} из {total}',
+  'import.result': 'Добавлено: {added}, ошибок: {failed}', 'import.row': 'строка {row}',
+  'card.general': 'Общие', 'card.products': 'Товары', 'card.history': 'История', 'card.relations': 'Связи',
+  'card.about': 'О сделке', 'card.about.lead': 'О лиде', 'card.about.contact': 'О контакте', 'card.about.company': 'О компании',
+  'card.client': 'Клиент', 'card.custom': 'Пользовательские поля', 'card.more': 'Дополнительно', 'card.convert': 'Конвертировать', 'card.open': 'Открыть',
+  'card.notFound': 'Элемент не найден или удалён', 'card.delete': 'Удалить', 'card.confirmDelete': 'Удалить «{title}»?',
+  'card.created': 'Создан {date}', 'card.add': 'Добавить значение', 'card.changedElsewhere': 'Карточку изменил другой пользователь — данные обновлены',
+  'convert.title': 'Конвертация лида', 'convert.contact': 'Контакт', 'convert.company': 'Компания', 'convert.deal': 'Сделка',
+  'convert.go': 'Конвертировать', 'convert.done': 'Лид сконвертирован',
+  'tl.comment': 'Комментарий', 'tl.activity': 'Дело', 'tl.placeholder': 'Напишите комментарий… (@ — упомянуть коллегу)',
+  'tl.send': 'Отправить', 'tl.bold': 'Жирный', 'tl.italic': 'Курсив', 'tl.list': 'Список', 'tl.pin': 'Закрепить',
+  'tl.unpin': 'Открепить', 'tl.pinned': 'Закреплено', 'tl.subject': 'Тема', 'tl.deadline': 'Срок', 'tl.type': 'Тип',
+  'tl.done': 'Выполнено', 'tl.empty': 'Здесь появятся комментарии и дела', 'tl.more': 'Показать ещё',
+  'tl.attach': 'Прикрепить файл', 'tl.files': 'Файлы',
+  'act.1': 'Встреча', 'act.2': 'Звонок', 'act.3': 'Задача', 'act.4': 'Письмо', 'act.6': 'Дело',
+  'hist.when': 'Когда', 'hist.who': 'Кто', 'hist.what': 'Что', 'hist.from': 'Было', 'hist.to': 'Стало',
+  'hist.1': 'Создан', 'hist.2': 'Изменено поле', 'hist.3': 'Удалён', 'hist.4': 'Сконвертирован', 'hist.empty': 'Изменений нет',
+  'prod.name': 'Товар', 'prod.price': 'Цена', 'prod.qty': 'Кол-во', 'prod.discount': 'Скидка, %', 'prod.tax': 'Налог, %',
+  'prod.sum': 'Сумма', 'prod.total': 'Итого', 'prod.addRow': 'Добавить товар', 'prod.empty': 'Товаров нет',
+  'prod.catalog': 'из каталога…',
+  'rel.contacts': 'Контакты', 'rel.companies': 'Компании', 'rel.deals': 'Сделки', 'rel.leads': 'Лиды', 'rel.none': 'Нет связанных элементов',
+  'set.title': 'Настройки CRM', 'set.lists': 'Справочники', 'set.pipelines': 'Воронки и стадии', 'set.adminOnly': 'Настройки доступны только администратору',
+  'set.addItem': 'Добавить', 'set.newItem': 'Новое значение', 'set.colour': 'Цвет', 'set.drag': 'Перетащите, чтобы изменить порядок (или Alt+↑/↓)',
+  'set.system': 'системное', 'set.preview': 'Так будет выглядеть', 'set.sem.P': 'в работе', 'set.sem.S': 'успех', 'set.sem.F': 'провал',
+  'set.semantics': 'Группа', 'set.confirmDelete': 'Удалить «{name}»?',
+  'set.pipe.add': 'Добавить воронку', 'set.pipe.name': 'Название воронки', 'set.pipe.default': 'Основная',
+  'set.pipe.defaultHint': 'Основную воронку нельзя удалить', 'set.pipe.stages': 'Стадии', 'set.pipe.deals': 'сделок: {n}',
+  'set.pipe.confirmDelete': 'Удалить воронку «{name}» вместе с её стадиями?', 'set.rename': 'Переименовать',
+  'funnel.title': 'Воронка продаж', 'funnel.classic': 'Классическая', 'funnel.conversion': 'Конверсионная',
+  'funnel.stage': 'Стадия', 'funnel.count': 'Количество', 'funnel.sum': 'Сумма', 'funnel.share': 'Доля',
+  'funnel.reached': 'Дошли', 'funnel.total': 'Всего', 'funnel.inWork': 'В работе', 'funnel.won': 'Успешные',
+  'funnel.lost': 'Проваленные', 'funnel.conversionRate': 'Конверсия', 'funnel.compare': 'Сравнить воронки',
+  'funnel.leads': 'Лиды', 'funnel.open': 'Открыть список элементов этой стадии',
+  'lang.ru': 'Русский', 'lang.en': 'English',
+  'vt.WORK': 'рабочий', 'vt.MOBILE': 'мобильный', 'vt.HOME': 'домашний', 'vt.FAX': 'факс', 'vt.OTHER': 'другой',
+  'f.ID': 'ID', 'f.TITLE': 'Название', 'f.NAME': 'Имя', 'f.SECOND_NAME': 'Отчество', 'f.LAST_NAME': 'Фамилия',
+  'f.HONORIFIC': 'Обращение', 'f.BIRTHDATE': 'Дата рождения', 'f.COMPANY_TITLE': 'Название компании',
+  'f.SOURCE_ID': 'Источник', 'f.SOURCE_DESCRIPTION': 'Дополнительно об источнике', 'f.STATUS_ID': 'Статус',
+  'f.STATUS_DESCRIPTION': 'Дополнительно о статусе', 'f.POST': 'Должность', 'f.ADDRESS': 'Адрес', 'f.ADDRESS_CITY': 'Город',
+  'f.CURRENCY_ID': 'Валюта', 'f.OPPORTUNITY': 'Сумма', 'f.COMPANY_ID': 'Компания', 'f.CONTACT_ID': 'Контакт',
+  'f.CONTACT_IDS': 'Контакты', 'f.COMPANY_IDS': 'Компании', 'f.OPENED': 'Доступен для всех', 'f.COMMENTS': 'Комментарий',
+  'f.ASSIGNED_BY_ID': 'Ответственный', 'f.CREATED_BY_ID': 'Кем создан', 'f.MODIFY_BY_ID': 'Кем изменён',
+  'f.DATE_CREATE': 'Дата создания', 'f.DATE_MODIFY': 'Дата изменения', 'f.PHONE': 'Телефон', 'f.EMAIL': 'E-mail',
+  'f.WEB': 'Сайт', 'f.IM': 'Мессенджер', 'f.TYPE_ID': 'Тип', 'f.STAGE_ID': 'Стадия', 'f.PROBABILITY': 'Вероятность, %',
+  'f.BEGINDATE': 'Дата начала', 'f.CLOSEDATE': 'Дата завершения', 'f.COMPANY_TYPE': 'Тип компании',
+  'f.INDUSTRY': 'Сфера деятельности', 'f.EMPLOYEES': 'Кол-во сотрудников', 'f.REVENUE': 'Годовой оборот',
+  'f.BANKING_DETAILS': 'Банковские реквизиты', 'f.CATEGORY_ID': 'Воронка', 'f.CLOSED': 'Закрыта',
+  'f.MOVED_TIME': 'Дата смены стадии', 'f.MOVED_BY_ID': 'Кем сменена стадия', 'f.LAST_ACTIVITY_TIME': 'Последняя активность',
+  'f.IS_RETURN_CUSTOMER': 'Повторный', 'f.ADDITIONAL_INFO': 'Дополнительная информация',
+};
+
+const en = {
+  app: 'Voronka',
+  'menu.lead': 'Leads', 'menu.deal': 'Deals', 'menu.contact': 'Contacts', 'menu.company': 'Companies',
+  'menu.funnel': 'Funnels', 'menu.settings': 'Settings', 'menu.nav': 'CRM sections',
+  'type.lead': 'Lead', 'type.deal': 'Deal', 'type.contact': 'Contact', 'type.company': 'Company',
+  'new.lead': 'New lead', 'new.deal': 'New deal', 'new.contact': 'New contact', 'new.company': 'New company',
+  'search.placeholder': 'Search the CRM', 'search.none': 'Nothing found', 'search.hint': 'Press / to search',
+  'user.menu': 'User menu', 'user.lang': 'Language', 'user.logout': 'Sign out', 'user.admin': 'administrator',
+  'live.on': 'Changes arrive live', 'live.off': 'No connection to the server: others\u2019 changes are not shown',
+  'bell': 'Notifications', 'bell.empty': 'No new notifications', 'bell.assigned': 'assigned to you',
+  'bell.changed': 'changed', 'bell.clear': 'Mark all read',
+  'view.kanban': 'Kanban', 'view.list': 'List', 'pipeline': 'Pipeline',
+  'kanban.add': 'Quick add', 'kanban.title': 'Title', 'kanban.amount': 'Amount', 'kanban.save': 'Save',
+  'kanban.empty': 'Empty', 'kanban.more': 'Loading…', 'kanban.moveHint': 'Alt+← / Alt+→ moves to the next stage',
+  'confirm.final': 'Move «{title}» to «{stage}»? This is a final stage.',
+  'confirm.finalTitle': 'Close it?', 'confirm.ok': 'Yes', 'confirm.cancel': 'Cancel', 'confirm.delete': 'Delete',
+  'moved': 'Moved to «{stage}»', 'saved': 'Saved', 'deleted': 'Deleted', 'added': 'Added',
+  'error': 'Error', 'loading': 'Loading…', 'close': 'Close', 'edit': 'Edit', 'cancel': 'Cancel', 'save': 'Save',
+  'add': 'Add', 'delete': 'Delete', 'none': 'empty', 'yes': 'yes', 'no': 'no', 'create': 'Create',
+  'list.filter': 'Filter', 'list.search': 'Search', 'list.apply': 'Apply', 'list.reset': 'Reset',
+  'list.stage': 'Stage', 'list.responsible': 'Responsible', 'list.any': 'any', 'list.createdFrom': 'Created from',
+  'list.createdTo': 'to', 'list.amountFrom': 'Amount from', 'list.amountTo': 'to',
+  'list.presets': 'Saved filters', 'list.savePreset': 'Save filter', 'list.presetName': 'Filter name',
+  'list.columns': 'Columns', 'list.selected': 'Selected: {n}', 'list.selectAll': 'Select all on the page',
+  'list.select': 'Select', 'list.bulk.assign': 'Change responsible', 'list.bulk.stage': 'Change stage',
+  'list.bulk.delete': 'Delete', 'list.bulk.confirmDelete': 'Delete the selected items ({n})?',
+  'list.total': '{from}–{to} of {total}', 'list.prev': 'Previous', 'list.next': 'Next', 'list.empty': 'Nothing found',
+  'list.export': 'Export', 'list.import': 'Import', 'list.done': 'Done: {n}', 'list.failedN': 'Failed: {n}',
+  'import.title': 'Import from CSV', 'import.file': 'CSV file', 'import.mapping': 'Columns to fields',
+  'import.skip': 'skip', 'import.start': 'Import', 'import.progress': '{done} of {total} imported',
+  'import.result': 'Added: {added}, errors: {failed}', 'import.row': 'row {row}',
+  'card.general': 'General', 'card.products': 'Products', 'card.history': 'History', 'card.relations': 'Relations',
+  'card.about': 'About the deal', 'card.about.lead': 'About the lead', 'card.about.contact': 'About the contact', 'card.about.company': 'About the company',
+  'card.client': 'Client', 'card.custom': 'Custom fields', 'card.more': 'More', 'card.convert': 'Convert', 'card.open': 'Open',
+  'card.notFound': 'The item is not found or was deleted', 'card.delete': 'Delete', 'card.confirmDelete': 'Delete «{title}»?',
+  'card.created': 'Created {date}', 'card.add': 'Add a value', 'card.changedElsewhere': 'Another user changed this item: reloaded',
+  'convert.title': 'Convert the lead', 'convert.contact': 'Contact', 'convert.company': 'Company', 'convert.deal': 'Deal',
+  'convert.go': 'Convert', 'convert.done': 'The lead is converted',
+  'tl.comment': 'Comment', 'tl.activity': 'Activity', 'tl.placeholder': 'Write a comment… (@ mentions a colleague)',
+  'tl.send': 'Send', 'tl.bold': 'Bold', 'tl.italic': 'Italic', 'tl.list': 'List', 'tl.pin': 'Pin',
+  'tl.unpin': 'Unpin', 'tl.pinned': 'Pinned', 'tl.subject': 'Subject', 'tl.deadline': 'Deadline', 'tl.type': 'Type',
+  'tl.done': 'Done', 'tl.empty': 'Comments and activities will show here', 'tl.more': 'Show more',
+  'tl.attach': 'Attach a file', 'tl.files': 'Files',
+  'act.1': 'Meeting', 'act.2': 'Call', 'act.3': 'Task', 'act.4': 'E-mail', 'act.6': 'Activity',
+  'hist.when': 'When', 'hist.who': 'Who', 'hist.what': 'What', 'hist.from': 'Before', 'hist.to': 'After',
+  'hist.1': 'Created', 'hist.2': 'Field changed', 'hist.3': 'Deleted', 'hist.4': 'Converted', 'hist.empty': 'No changes',
+  'prod.name': 'Product', 'prod.price': 'Price', 'prod.qty': 'Qty', 'prod.discount': 'Discount, %', 'prod.tax': 'Tax, %',
+  'prod.sum': 'Amount', 'prod.total': 'Total', 'prod.addRow': 'Add a product', 'prod.empty': 'No products',
+  'prod.catalog': 'from the catalogue…',
+  'rel.contacts': 'Contacts', 'rel.companies': 'Companies', 'rel.deals': 'Deals', 'rel.leads': 'Leads', 'rel.none': 'No linked items',
+  'set.title': 'CRM settings', 'set.lists': 'Reference lists', 'set.pipelines': 'Pipelines and stages', 'set.adminOnly': 'Only an administrator can change settings',
+  'set.addItem': 'Add', 'set.newItem': 'New value', 'set.colour': 'Colour', 'set.drag': 'Drag to reorder (or Alt+↑/↓)',
+  'set.system': 'system', 'set.preview': 'Preview', 'set.sem.P': 'in progress', 'set.sem.S': 'success', 'set.sem.F': 'failure',
+  'set.semantics': 'Group', 'set.confirmDelete': 'Delete «{name}»?',
+  'set.pipe.add': 'Add a pipeline', 'set.pipe.name': 'Pipeline name', 'set.pipe.default': 'Default',
+  'set.pipe.defaultHint': 'The default pipeline cannot be deleted', 'set.pipe.stages': 'Stages', 'set.pipe.deals': 'deals: {n}',
+  'set.pipe.confirmDelete': 'Delete the pipeline «{name}» with its stages?', 'set.rename': 'Rename',
+  'funnel.title': 'Sales funnel', 'funnel.classic': 'Classic', 'funnel.conversion': 'Conversion',
+  'funnel.stage': 'Stage', 'funnel.count': 'Count', 'funnel.sum': 'Amount', 'funnel.share': 'Share',
+  'funnel.reached': 'Reached', 'funnel.total': 'Total', 'funnel.inWork': 'In progress', 'funnel.won': 'Won',
+  'funnel.lost': 'Lost', 'funnel.conversionRate': 'Conversion', 'funnel.compare': 'Compare pipelines',
+  'funnel.leads': 'Leads', 'funnel.open': 'Open the list of this stage\u2019s items',
+  'lang.ru': 'Русский', 'lang.en': 'English',
+  'vt.WORK': 'work', 'vt.MOBILE': 'mobile', 'vt.HOME': 'home', 'vt.FAX': 'fax', 'vt.OTHER': 'other',
+};
+
+const dicts = { ru, en };
+
+export let lang = (() => {
+  const saved = localStorage.getItem(KEY);
+  if (saved && dicts[saved]) return saved;
+  return dicts[session.lang] ? session.lang : 'ru';
+})();
+document.documentElement.lang = lang;
+
+export function setLang(l) {
+  if (!dicts[l]) return;
+  lang = l;
+  localStorage.setItem(KEY, l);
+  document.documentElement.lang = l;
+}
+
+// t('key', {name: value}) → the text in the current language (English, then the key, when absent).
+export function t(key, vars) {
+  let s = dicts[lang][key] ?? en[key] ?? key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] ?? m));
+  return s;
+}
+
+// A field's label: ours in Russian, the API's title (English) otherwise.
+export function fieldLabel(code, desc) {
+  if (lang === 'ru' && ru[`f.${code}`]) return ru[`f.${code}`];
+  return desc?.formLabel || desc?.title || en[`f.${code}`] || code;
+}
+
+const numFmt = {};
+export function money(sum, currency = 'RUB') {
+  const k = `${lang}:${currency}`;
+  if (!numFmt[k]) {
+    try {
+      numFmt[k] = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { style: 'currency', currency: currency || 'RUB', currencyDisplay: 'narrowSymbol', maximumFractionDigits: 0 });
+    } catch {
+      numFmt[k] = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 0 });
+    }
+  }
+  return numFmt[k].format(Number(sum) || 0);
+}
+
+export function num(n) {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US').format(Number(n) || 0);
+}
+
+export function date(s, withTime = false) {
+  if (!s) return '';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return d.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', withTime
+    ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
+    : { day: 'numeric', month: 'short', year: 'numeric' });
+}

@@ -1,0 +1,343 @@
+// The list of leads, deals, contacts or companies: columns chosen per user, sort by a click on a
+// column's header, a filter panel with saved presets, pages of 50 with the total, selection with
+// bulk actions (responsible, stage, delete), export to CSV/XLSX and import from CSV.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { batch, call, callFull, toQuery } from './api.js';
+import { fieldLabel, num, t } from './i18n.js';
+import { cardHref, go } from './router.js';
+import { loadFields, loadTitles, on, refs, stagesOf, useTopic, userName } from './state.js';
+import { TYPES, TYPE_BY_ID, itemTitle } from './entities.js';
+import { Value, linkedIds } from './format.jsx';
+import { confirm, Menu, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
+import { CreateButton, ViewSwitch } from './common.jsx';
+import { ImportDialog } from './import.jsx';
+
+const PAGE = 50;
+const store = {
+  get: (k, d) => {
+    try {
+      return JSON.parse(localStorage.getItem(k)) ?? d;
+    } catch {
+      return d;
+    }
+  },
+  set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
+};
+
+// The UI's filter → the API's filter.
+function apiFilter(type, f, searchIds) {
+  const T = TYPES[type];
+  const out = {};
+  if (type === 'deal' && f.category !== undefined && f.category !== '') out.CATEGORY_ID = Number(f.category);
+  if (T.stageField && f.stage) out[T.stageField] = f.stage;
+  if (f.assigned) out.ASSIGNED_BY_ID = Number(f.assigned);
+  if (f.from) out['>=DATE_CREATE'] = `${f.from}T00:00:00`;
+  if (f.to) out['<=DATE_CREATE'] = `${f.to}T23:59:59`;
+  if (f.min) out['>=OPPORTUNITY'] = Number(f.min);
+  if (f.max) out['<=OPPORTUNITY'] = Number(f.max);
+  if (f.q && searchIds) out['@ID'] = searchIds.length ? searchIds : [0];
+  else if (f.q) out[T.searchField] = f.q;
+  return out;
+}
+
+export function ListPage({ type, query }) {
+  useTopic('refs');
+  useTopic('titles');
+  const T = TYPES[type];
+  const [fields, setFields] = useState(null);
+  const [cols, setCols] = useState(() => store.get(`voronka.cols.${type}`, T.columns));
+  const [order, setOrder] = useState({ ID: 'DESC' });
+  const initial = useMemo(() => {
+    const f = {};
+    if (query.stage) f.stage = query.stage;
+    if (query.category !== undefined) f.category = query.category;
+    if (query.assigned) f.assigned = query.assigned;
+    return f;
+  }, [type, query.stage, query.category, query.assigned]);
+  const [filter, setFilter] = useState(initial);
+  const [start, setStart] = useState(0);
+  const [rows, setRows] = useState(null);
+  const [total, setTotal] = useState(0);
+  const [selected, setSelected] = useState(new Set());
+  const [showFilter, setShowFilter] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    setCols(store.get(`voronka.cols.${type}`, T.columns));
+    setFilter(initial);
+    setStart(0);
+    setSelected(new Set());
+    setRows(null);
+    loadFields(T.method).then(setFields, toastError);
+  }, [type, initial]);
+
+  const load = async () => {
+    const my = ++seq.current;
+    try {
+      // Contacts are found by any part of the name or a phone: the search index gives their ids.
+      const ids = filter.q && type === 'contact'
+        ? (await call('voronka.crm.search', { query: filter.q, entityTypeIds: [T.id], limit: 50 })).map((x) => x.id)
+        : null;
+      const select = [...new Set(['ID', 'TITLE', 'NAME', 'LAST_NAME', 'CURRENCY_ID', 'CATEGORY_ID', T.stageField, ...cols].filter(Boolean))]
+        .filter((c) => !fields || fields[c]);
+      const r = await callFull(`${T.method}.list`, { filter: apiFilter(type, filter, ids), order, select, start });
+      if (my !== seq.current) return;
+      setRows(r.result);
+      setTotal(r.total ?? r.result.length);
+      if (fields) loadTitles(linkedIds(fields, cols, r.result)).catch(() => {});
+    } catch (e) {
+      if (my === seq.current) {
+        toastError(e);
+        setRows([]);
+      }
+    }
+  };
+
+  useEffect(() => {
+    if (fields) load();
+  }, [fields, filter, order, start, cols.join(',')]);
+
+  // Live: someone changed an item of this type; the page is read again (once per burst).
+  useEffect(() => {
+    let timer = null;
+    const off = on('crm', (ev) => {
+      if (ev.action !== 'reset' && TYPE_BY_ID[ev.entityTypeId] !== type) return;
+      clearTimeout(timer);
+      timer = setTimeout(load, 200);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  });
+
+  const sortBy = (code) => {
+    const dir = order[code] === 'ASC' ? 'DESC' : 'ASC';
+    setOrder({ [code]: dir });
+    setStart(0);
+  };
+
+  const setColumns = (next) => {
+    setCols(next);
+    store.set(`voronka.cols.${type}`, next);
+  };
+
+  const toggle = (id) => {
+    const s = new Set(selected);
+    s.has(id) ? s.delete(id) : s.add(id);
+    setSelected(s);
+  };
+  const allOnPage = rows?.length > 0 && rows.every((r) => selected.has(r.ID));
+
+  const bulk = async (fieldsToSet, del = false) => {
+    const ids = [...selected];
+    if (del && !(await confirm({ title: t('list.bulk.delete'), text: t('list.bulk.confirmDelete', { n: ids.length }), ok: t('confirm.delete'), danger: true })))
+      return;
+    const cmds = {};
+    ids.forEach((id) => { cmds[`i${id}`] = del ? [`${T.method}.delete`, { id }] : [`${T.method}.update`, { id, fields: fieldsToSet }]; });
+    try {
+      const r = await batch(cmds, { halt: false });
+      const errs = Object.values(r.__errors || {});
+      if (errs.length) toast(`${t('list.failedN', { n: errs.length })}: ${errs[0].error_description}`, 'error');
+      if (ids.length - errs.length > 0) toast(t('list.done', { n: ids.length - errs.length }));
+      setSelected(new Set());
+      load();
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  const exportHref = (ext) => `/crm/export/${type}.${ext}?${toQuery({ filter: apiFilter(type, filter), order: { ID: 'DESC' }, select: cols.filter((c) => fields?.[c]) })}`;
+  const category = type === 'deal' ? Number(filter.category) || 0 : 0;
+  const stages = stagesOf(type, category);
+
+  return (
+    <div class="page page-list">
+      <div class="page-head">
+        <h1>{t(`menu.${type}`)}</h1>
+        <ViewSwitch type={type} view="list" categoryId={category} />
+        <div class="list-search">
+          <input type="search" placeholder={t('list.search')} aria-label={t('list.search')} value={filter.q || ''}
+            onKeyDown={(e) => { if (e.key === 'Enter') { setFilter({ ...filter, q: e.currentTarget.value.trim() }); setStart(0); } }}
+            onChange={(e) => { setFilter({ ...filter, q: e.currentTarget.value.trim() }); setStart(0); }} />
+          <button class={`btn ${showFilter ? 'active' : ''}`} aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>
+            {t('list.filter')}{Object.keys(apiFilter(type, { ...filter, q: '' })).length ? ` (${Object.keys(apiFilter(type, { ...filter, q: '' })).length})` : ''}
+          </button>
+        </div>
+        <span class="grow" />
+        <Menu label={t('list.export')} align="right" button={<span class="btn">{t('list.export')} ▾</span>}>
+          <a class="menu-item" href={exportHref('csv')} download data-close>CSV</a>
+          <a class="menu-item" href={exportHref('xlsx')} download data-close>XLSX</a>
+        </Menu>
+        <button class="btn" onClick={() => setImporting(true)}>{t('list.import')}</button>
+        <CreateButton type={type} categoryId={category} />
+      </div>
+      {showFilter && (
+        <FilterPanel type={type} filter={filter} stages={stages}
+          onApply={(f) => { setFilter(f); setStart(0); }} />
+      )}
+      {selected.size > 0 && (
+        <div class="bulkbar" role="region" aria-label={t('list.selected', { n: selected.size })}>
+          <b>{t('list.selected', { n: selected.size })}</b>
+          <label class="inline">{t('list.bulk.assign')}
+            <select value="" onChange={(e) => e.currentTarget.value && bulk({ ASSIGNED_BY_ID: Number(e.currentTarget.value) })}>
+              <option value="">—</option>
+              {refs.users.map((u) => <option key={u.ID} value={u.ID}>{userName(u.ID)}</option>)}
+            </select>
+          </label>
+          {T.stageField && (
+            <label class="inline">{t('list.bulk.stage')}
+              <select value="" onChange={(e) => e.currentTarget.value && bulk({ [T.stageField]: e.currentTarget.value })}>
+                <option value="">—</option>
+                {stages.map((s) => <option key={s.STATUS_ID} value={s.STATUS_ID}>{s.NAME}</option>)}
+              </select>
+            </label>
+          )}
+          <button class="btn btn-danger btn-sm" onClick={() => bulk(null, true)}>{t('list.bulk.delete')}</button>
+          <button class="btn btn-sm" onClick={() => setSelected(new Set())}>{t('cancel')}</button>
+        </div>
+      )}
+      <div class="table-wrap">
+        {!fields || !rows ? <Spinner /> : (
+          <table class="grid">
+            <thead>
+              <tr>
+                <th class="sel"><input type="checkbox" aria-label={t('list.selectAll')} checked={allOnPage}
+                  onChange={() => { const s = new Set(selected); rows.forEach((r) => (allOnPage ? s.delete(r.ID) : s.add(r.ID))); setSelected(s); }} /></th>
+                {cols.filter((c) => fields[c]).map((c) => {
+                  const sortable = fields[c].type !== 'crm_multifield' && !fields[c].isMultiple;
+                  const dir = order[c];
+                  return (
+                    <th key={c} aria-sort={dir ? (dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
+                      {sortable ? <button class="th-sort" onClick={() => sortBy(c)}>{fieldLabel(c, fields[c])}<span class="sort-mark">{dir === 'ASC' ? '▲' : dir === 'DESC' ? '▼' : ''}</span></button> : fieldLabel(c, fields[c])}
+                    </th>
+                  );
+                })}
+                <th class="cols-th">
+                  <ColumnChooser fields={fields} cols={cols} onChange={setColumns} />
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 && <tr><td colSpan={cols.length + 2} class="empty">{t('list.empty')}</td></tr>}
+              {rows.map((r) => (
+                <tr key={r.ID} class={selected.has(r.ID) ? 'selected' : ''}>
+                  <td class="sel"><input type="checkbox" aria-label={`${t('list.select')} ${itemTitle(type, r)}`} checked={selected.has(r.ID)} onChange={() => toggle(r.ID)} /></td>
+                  {cols.filter((c) => fields[c]).map((c) => (
+                    <td key={c}>
+                      {(c === 'TITLE' || (type === 'contact' && c === 'NAME'))
+                        ? <a class="row-title" href={cardHref(type, r.ID)}>{itemTitle(type, r)}</a>
+                        : <Value type={type} code={c} desc={fields[c]} item={r} />}
+                    </td>
+                  ))}
+                  <td />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {rows && total > 0 && (
+        <div class="pager">
+          <span>{t('list.total', { from: num(start + 1), to: num(start + rows.length), total: num(total) })}</span>
+          <button class="btn btn-sm" disabled={start === 0} onClick={() => setStart(Math.max(0, start - PAGE))}>{t('list.prev')}</button>
+          <button class="btn btn-sm" disabled={start + rows.length >= total} onClick={() => setStart(start + PAGE)}>{t('list.next')}</button>
+        </div>
+      )}
+      {importing && <ImportDialog type={type} onClose={() => { setImporting(false); load(); }} />}
+    </div>
+  );
+}
+
+function ColumnChooser({ fields, cols, onChange }) {
+  const all = Object.keys(fields).filter((c) => !['LINK', 'PHOTO', 'LOGO'].includes(c));
+  return (
+    <Menu label={t('list.columns')} align="right" button={<span aria-hidden="true">⚙</span>}>
+      <div class="col-chooser">
+        {all.map((c) => (
+          <label key={c} class="check">
+            <input type="checkbox" checked={cols.includes(c)} disabled={c === 'ID'}
+              onChange={() => onChange(cols.includes(c) ? cols.filter((x) => x !== c) : [...cols, c])} />
+            {fieldLabel(c, fields[c])}
+          </label>
+        ))}
+      </div>
+    </Menu>
+  );
+}
+
+function FilterPanel({ type, filter, stages, onApply }) {
+  const T = TYPES[type];
+  const [f, setF] = useState(filter);
+  const [presets, setPresets] = useState(() => store.get(`voronka.presets.${type}`, []));
+  useEffect(() => setF(filter), [filter]);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const [presetName, setPresetName] = useState('');
+  const savePreset = () => {
+    const name = presetName.trim();
+    if (!name) return;
+    setPresetName('');
+    const next = [...presets.filter((p) => p.name !== name), { name, filter: f }];
+    setPresets(next);
+    store.set(`voronka.presets.${type}`, next);
+  };
+  const dropPreset = (name) => {
+    const next = presets.filter((p) => p.name !== name);
+    setPresets(next);
+    store.set(`voronka.presets.${type}`, next);
+  };
+  return (
+    <form class="filter-panel" onSubmit={(e) => { e.preventDefault(); onApply(f); }}>
+      {presets.length > 0 && (
+        <div class="presets" role="group" aria-label={t('list.presets')}>
+          {presets.map((p) => (
+            <span key={p.name} class="preset">
+              <button type="button" class="chip" onClick={() => { setF(p.filter); onApply(p.filter); }}>{p.name}</button>
+              <button type="button" class="chip-x" aria-label={`${t('delete')} ${p.name}`} onClick={() => dropPreset(p.name)}>×</button>
+            </span>
+          ))}
+        </div>
+      )}
+      <div class="filter-fields">
+        {type === 'deal' && (
+          <label>{t('pipeline')}
+            <select value={f.category ?? ''} onChange={(e) => setF({ ...f, category: e.currentTarget.value, stage: '' })}>
+              <option value="">{t('list.any')}</option>
+              {refs.categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          </label>
+        )}
+        {T.stageField && (
+          <label>{t('list.stage')}
+            <select value={f.stage || ''} onChange={set('stage')}>
+              <option value="">{t('list.any')}</option>
+              {stagesOf(type, Number(f.category) || 0).map((s) => <option key={s.STATUS_ID} value={s.STATUS_ID}>{s.NAME}</option>)}
+            </select>
+          </label>
+        )}
+        <label>{t('list.responsible')}
+          <UserSelect value={f.assigned} allowEmpty onChange={(v) => setF({ ...f, assigned: v })} />
+        </label>
+        <label>{t('list.createdFrom')}<input type="date" value={f.from || ''} onInput={set('from')} /></label>
+        <label>{t('list.createdTo')}<input type="date" value={f.to || ''} onInput={set('to')} /></label>
+        {(type === 'deal' || type === 'lead') && (
+          <>
+            <label>{t('list.amountFrom')}<input type="number" min="0" value={f.min || ''} onInput={set('min')} /></label>
+            <label>{t('list.amountTo')}<input type="number" min="0" value={f.max || ''} onInput={set('max')} /></label>
+          </>
+        )}
+      </div>
+      <div class="row">
+        <button class="btn btn-primary" type="submit">{t('list.apply')}</button>
+        <button class="btn" type="button" onClick={() => { setF({}); onApply({}); }}>{t('list.reset')}</button>
+        <span class="grow" />
+        <input class="preset-name" placeholder={t('list.presetName')} aria-label={t('list.presetName')} value={presetName}
+          onInput={(e) => setPresetName(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); savePreset(); } }} />
+        <button class="btn" type="button" onClick={savePreset} disabled={!presetName.trim()}>{t('list.savePreset')}</button>
+      </div>
+    </form>
+  );
+}
+
+export { go };
