@@ -1,6 +1,7 @@
 /* fields.c — the CRM field facts table (fields.h). */
 #include "crm/fields.h"
 #include "crm/crm.h"
+#include "crm/uf.h"
 #include "store/q_crm_item.h"
 #include <ctype.h>
 #include <pthread.h>
@@ -133,6 +134,8 @@ int crm_field_immutable(int type_id, const char *name)
 
 const char *crm_field_camel(int type_id, const char *name, char *buf, size_t n)
 {
+	if (!strncmp(name, "UF_", 3)) /* custom fields: Bitrix24's own rule (crm/uf.h) */
+		return crm_uf_camel(name, buf, n);
 	const struct crm_field_meta *m = crm_field_meta(type_id, name);
 	if (m->camel) {
 		snprintf(buf, n, "%s", m->camel);
@@ -158,9 +161,12 @@ const struct query_field *crm_field_by_camel(int type_id, const char *camel)
 	if (!e)
 		return NULL;
 	char buf[64];
-	for (size_t i = 0; i < e->n_fields; i++)
-		if (!strcasecmp(crm_field_camel(type_id, e->fields[i].name, buf, sizeof buf), camel))
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const char *name = e->fields[i].name;
+		if (!strncmp(name, "UF_", 3) ? crm_uf_name_matches(name, camel)
+					     : !strcasecmp(crm_field_camel(type_id, name, buf, sizeof buf), camel))
 			return &e->fields[i];
+	}
 	return NULL;
 }
 

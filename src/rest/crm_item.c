@@ -17,6 +17,7 @@
 #include "crm/crm.h"
 #include "crm/fields.h"
 #include "crm/item.h"
+#include "crm/uf.h"
 #include "store/q_crm_item.h"
 #include "store/store.h"
 #include <ctype.h>
@@ -160,10 +161,14 @@ static int names_init(struct rest_call *call, int type_id, struct names *nm)
 	if (!nm->camel || !nm->meta)
 		return rest_fail(call, ERR_INTERNAL, "Out of memory");
 	char buf[64];
+	/* useOriginalUfNames=Y: custom fields keep their UF_CRM_… names */
+	json_t *orig = pget(call->params, "useOriginalUfNames");
+	bool uf_orig = orig && rest_json_bool(orig) == 1;
 	for (size_t i = 0; i < nm->e->n_fields; i++) {
 		const char *name = nm->e->fields[i].name;
 		nm->meta[i] = crm_field_meta(type_id, name);
-		nm->camel[i] = arena_strdup(call->arena, crm_field_camel(type_id, name, buf, sizeof buf));
+		bool keep = uf_orig && !strncmp(name, "UF_", 3);
+		nm->camel[i] = arena_strdup(call->arena, keep ? name : crm_field_camel(type_id, name, buf, sizeof buf));
 		if (!nm->camel[i])
 			return rest_fail(call, ERR_INTERNAL, "Out of memory");
 	}
@@ -184,6 +189,10 @@ static json_t *item_json(const struct names *nm, json_t *rec, bool with_fm, bool
 		if (nm->meta[i]->kind == CK_FM) {
 			if (fm)
 				fm_json(fm, v);
+			continue;
+		}
+		if (!strncmp(f->name, "UF_", 3)) { /* custom fields: typed by their own kind (crm/uf.h) */
+			json_object_set_new(out, nm->camel[i], crm_uf_item_json(f, v));
 			continue;
 		}
 		json_object_set_new(out, nm->camel[i], typed_json(f, nm->meta[i], v));
@@ -547,6 +556,7 @@ static json_t *select_in(struct list_ctx *lc, json_t *select)
 	}
 	if (all) {
 		select_add(out, "*");
+		select_add(out, "UF_*"); /* crm.item's "*" holds the custom fields (legacy "*" does not) */
 		lc->with_fm = lc->with_type = true;
 		for (size_t j = 0; j < e->n_fields; j++) {
 			const struct crm_field_meta *m = crm_field_meta(t, e->fields[j].name);
@@ -573,7 +583,8 @@ static json_t *list_row(struct rest_call *call, struct query *q, struct stmt *s,
 	if (!rec)
 		return NULL;
 	json_t *item = NULL;
-	if (!row_extras(lc, store_col_int(s, 0), rec))
+	/* multiple custom fields live beside the row (crm/uf.h) */
+	if (!row_extras(lc, store_col_int(s, 0), rec) && !crm_uf_read_multi(lc->x, q, store_col_int(s, 0), rec))
 		item = item_json(&lc->names, rec, lc->with_fm, lc->with_type);
 	json_decref(rec);
 	return item;

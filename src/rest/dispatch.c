@@ -2,6 +2,7 @@
 #include "rest/rest.h"
 #include "crm/access.h"
 #include "rest/params.h"
+#include "crm/uf.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -178,6 +179,7 @@ int rest_dispatch(struct rest_call *call, const char *name, json_t *params)
 			start = 0;
 		call->start = start;
 	}
+	crm_uf_call_begin(call); /* this thread's custom-field descriptors, up to date (crm/uf.h) */
 	double t0 = now_mono();
 	/* A list reads its page and its total in one read transaction: both see the same snapshot,
 	 * and SQLite takes its WAL read lock once instead of once per statement. */

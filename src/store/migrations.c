@@ -704,6 +704,78 @@ static const struct migration migrations[] = {
 	 /* Every user is a manager until the administrator assigns otherwise (administrators see
 	  * everything whatever their roles). */
 	 "INSERT INTO crm_role_relation (access_code, role_id) SELECT 'AU', id FROM crm_role WHERE code = 'MANAGER';\n"},
+	{9, "crm: custom fields (definitions, list items, multiple values, files, per-pipeline sets)",
+	 /* U1-U10, D5 (store/q_crm_uf.h). A single-valued field gets its own column and index in the
+	  * item table when it is created (ALTER TABLE, run by store/q_crm_uf.c), so it filters and
+	  * sorts as a standard field does; these tables hold the definitions and what does not fit a
+	  * column: the values of multiple fields and of files, one row a value. */
+	 "CREATE TABLE crm_uf_field (\n"
+	 "  id {{ID}},\n"
+	 "  entity_type_id INTEGER NOT NULL,      -- 1 lead, 2 deal, 3 contact, 4 company (ENTITY_ID CRM_LEAD, ...)\n"
+	 "  field_name TEXT NOT NULL,             -- UF_CRM_...: [A-Z0-9_], at most 50 bytes; the column is its lower case\n"
+	 "  user_type_id TEXT NOT NULL,           -- string, integer, double, boolean, enumeration, date, employee, ...\n"
+	 "  storage TEXT NOT NULL,                -- int, real, text, date, datetime, bool, file: how values are kept\n"
+	 "  is_side INTEGER NOT NULL DEFAULT 0,   -- 1: values in crm_uf_value (multiple fields, files), not a column\n"
+	 "  xml_id TEXT,\n"
+	 "  sort INTEGER NOT NULL DEFAULT 100,\n"
+	 "  multiple TEXT NOT NULL DEFAULT 'N',   -- fixed at creation\n"
+	 "  mandatory TEXT NOT NULL DEFAULT 'N',\n"
+	 "  show_filter TEXT NOT NULL DEFAULT 'N', -- N, I (exact), E (mask), S (substring)\n"
+	 "  show_in_list TEXT NOT NULL DEFAULT 'Y',\n"
+	 "  edit_in_list TEXT NOT NULL DEFAULT 'Y',\n"
+	 "  is_searchable TEXT NOT NULL DEFAULT 'N',\n"
+	 "  settings TEXT NOT NULL DEFAULT '{}',  -- JSON: the type's SETTINGS\n"
+	 "  labels TEXT NOT NULL DEFAULT '{}',    -- JSON: {EDIT_FORM_LABEL: {ru: ..., en: ...}, LIST_COLUMN_LABEL: ..., ...}\n"
+	 "  created_at TEXT NOT NULL,\n"
+	 "  UNIQUE (entity_type_id, field_name)\n"
+	 ");\n"
+	 "CREATE TABLE crm_uf_enum (\n"
+	 "  id {{ID}},\n"
+	 "  field_id INTEGER NOT NULL REFERENCES crm_uf_field(id) ON DELETE CASCADE,\n"
+	 "  value TEXT NOT NULL,\n"
+	 "  def TEXT NOT NULL DEFAULT 'N',        -- Y: a default value\n"
+	 "  sort INTEGER NOT NULL DEFAULT 500,\n"
+	 "  xml_id TEXT NOT NULL,\n"
+	 "  UNIQUE (field_id, xml_id)\n"
+	 ");\n"
+	 "CREATE TABLE crm_uf_value (\n"
+	 "  entity_type_id INTEGER NOT NULL,\n"
+	 "  entity_id INTEGER NOT NULL,\n"
+	 "  field_id INTEGER NOT NULL,            -- crm_uf_field\n"
+	 "  n INTEGER NOT NULL,                   -- the value's place in its list\n"
+	 "  value_int INTEGER,                    -- storage int, bool, file (a crm_uf_file id)\n"
+	 "  value_num REAL,                       -- storage real\n"
+	 "  value_text TEXT,                      -- storage text, date, datetime\n"
+	 "  PRIMARY KEY (entity_type_id, entity_id, field_id, n)\n"
+	 ");\n"
+	 "CREATE INDEX crm_uf_value_int ON crm_uf_value(field_id, value_int);\n"
+	 "CREATE INDEX crm_uf_value_num ON crm_uf_value(field_id, value_num);\n"
+	 "CREATE INDEX crm_uf_value_text ON crm_uf_value(field_id, value_text);\n"
+	 /* U7: what was uploaded to a file field; the content itself is not kept yet (no file store). */
+	 "CREATE TABLE crm_uf_file (\n"
+	 "  id {{ID}},\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  size INTEGER NOT NULL,                -- bytes\n"
+	 "  created_at TEXT NOT NULL\n"
+	 ");\n"
+	 /* D5: the custom fields a deal pipeline's card shows, in order; a pipeline without rows shows
+	  * them all, the row with field_name '' marks a set that was configured (maybe empty). */
+	 "CREATE TABLE crm_uf_pipeline (\n"
+	 "  category_id INTEGER NOT NULL,\n"
+	 "  field_name TEXT NOT NULL,\n"
+	 "  sort INTEGER NOT NULL,\n"
+	 "  PRIMARY KEY (category_id, field_name)\n"
+	 ");\n"
+	 /* version: bumped by every definition change, each thread rebuilds its descriptors when it
+	  * moves. The last ids given to fields and list items: an id is never given twice (the
+	  * auto-increment key reuses the highest one once it is deleted, and clients keep these). */
+	 "CREATE TABLE crm_uf_state (\n"
+	 "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	 "  version INTEGER NOT NULL,\n"
+	 "  last_field_id INTEGER NOT NULL DEFAULT 0,\n"
+	 "  last_enum_id INTEGER NOT NULL DEFAULT 0\n"
+	 ");\n"
+	 "INSERT INTO crm_uf_state (id, version) VALUES (1, 1);\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

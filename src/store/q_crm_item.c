@@ -1,5 +1,6 @@
 /* q_crm_item.c — every SQL text about CRM items (see q_crm_item.h). */
 #include "store/q_crm_item.h"
+#include "store/q_crm_uf.h"
 #include "store/store.h"
 #include "core/arena.h"
 #include <string.h>
@@ -237,7 +238,8 @@ const struct query_entity *q_crm_item_entity(int64_t entity_type_id)
 {
 	if (entity_type_id < 1 || entity_type_id > 4)
 		return NULL;
-	return &entities[entity_type_id];
+	const struct query_entity *e = q_crm_uf_entity((int)entity_type_id);
+	return e ? e : &entities[entity_type_id];
 }
 
 /* Indexed by entityTypeId; the table names are the only SQL identifiers chosen at run time, and
@@ -309,6 +311,10 @@ static const char *const cascade_sql[] = {
 	"DELETE FROM crm_product_row WHERE owner_type_id = $1 AND owner_id = $2",
 	"DELETE FROM crm_timeline_comment WHERE entity_type_id = $1 AND entity_id = $2",
 	"DELETE FROM crm_activity WHERE owner_type_id = $1 AND owner_id = $2",
+	/* custom fields kept beside the row (multiple ones, files): the files' rows first */
+	("DELETE FROM crm_uf_file WHERE id IN (SELECT v.value_int FROM crm_uf_value v JOIN crm_uf_field f ON f.id = "
+	 "v.field_id WHERE v.entity_type_id = $1 AND v.entity_id = $2 AND f.storage = 'file')"),
+	"DELETE FROM crm_uf_value WHERE entity_type_id = $1 AND entity_id = $2",
 };
 
 /* References other items keep to a deleted one, by its type: cleared, then the single-valued

@@ -13,9 +13,10 @@
 struct store;
 struct arena;
 
-/* The descriptor of a type (1–4), or NULL. */
+/* The descriptor of a type (1–4) with its custom fields (store/q_crm_uf.h: this thread's cache,
+ * refreshed at the start of each REST call), or NULL. */
 const struct query_entity *q_crm_item_entity(int64_t entity_type_id);
-/* The standard fields alone (no custom fields): stable for the life of the process. */
+/* The standard fields alone (what the custom-field cache extends). */
 const struct query_entity *q_crm_item_static_entity(int64_t entity_type_id);
 /* Does item id of the type exist? (false for an unknown type) */
 int q_crm_item_exists(struct store *st, int64_t entity_type_id, int64_t id, bool *exists);
