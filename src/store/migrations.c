@@ -776,6 +776,18 @@ static const struct migration migrations[] = {
 	 "  last_enum_id INTEGER NOT NULL DEFAULT 0\n"
 	 ");\n"
 	 "INSERT INTO crm_uf_state (id, version) VALUES (1, 1);\n"},
+	{10, "crm: card layouts (crm.item.details.configuration)",
+	 /* C2: the sections and fields of an item card, per type and pipeline, common (user_id 0)
+	  * or one user's own; the JSON is Bitrix24's: [{name, title, type: "section", elements:
+	  * [{name, title?, optionFlags?}]}]. */
+	 "CREATE TABLE crm_card_config (\n"
+	 "  entity_type_id INTEGER NOT NULL,\n"
+	 "  category_id INTEGER NOT NULL DEFAULT 0,\n"
+	 "  user_id INTEGER NOT NULL DEFAULT 0,  -- 0: the common layout\n"
+	 "  data TEXT NOT NULL,\n"
+	 "  updated TEXT NOT NULL,\n"
+	 "  PRIMARY KEY (entity_type_id, category_id, user_id)\n"
+	 ");\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
