@@ -85,7 +85,12 @@ static int do_get(struct rest_call *call, int type_id)
 static int do_list(struct rest_call *call, int type_id)
 {
 	struct crm_ctx x = ctx_of(call, type_id);
-	return crm_item_list(&x, rest_param(call, "FILTER"), rest_param(call, "ORDER"), rest_param(call, "SELECT"));
+	/* No select is Bitrix24's "*": the standard fields, without custom ones (UF_* asks for those). */
+	json_t *select = rest_param(call, "SELECT");
+	if (!select || json_is_null(select) || (json_is_array(select) && !json_array_size(select)) ||
+	    (json_is_string(select) && !*json_string_value(select)))
+		select = rest_own(call, json_pack("[s]", "*"));
+	return crm_item_list(&x, rest_param(call, "FILTER"), rest_param(call, "ORDER"), select);
 }
 
 static int do_update(struct rest_call *call, int type_id)
