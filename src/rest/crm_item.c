@@ -205,10 +205,12 @@ static json_t *item_json(const struct names *nm, json_t *rec, bool with_fm, bool
 }
 
 /* {item: …} of a stored item: the whole record, as crm.item.get shows it. */
-static int answer_item(struct crm_ctx *x, int64_t id)
+/* checked: a get asks the read right; after the caller's own add or update the item is shown as
+ * written, even if it went where the caller may no longer read it (a move to another stage). */
+static int answer_item(struct crm_ctx *x, int64_t id, bool checked)
 {
 	struct names nm;
-	json_t *rec = crm_item_get(x, id);
+	json_t *rec = checked ? crm_item_get(x, id) : crm_item_read(x, id);
 	if (!rec || names_init(x->call, x->t->id, &nm))
 		return -1;
 	x->call->result = json_pack("{s:o}", "item", item_json(&nm, rec, true, true));
@@ -645,7 +647,7 @@ int rest_crm_item_add(struct rest_call *call)
 	int64_t id;
 	if (!legacy || crm_item_add(&x, legacy, &id))
 		return -1;
-	return answer_item(&x, id);
+	return answer_item(&x, id, false);
 }
 
 int rest_crm_item_get(struct rest_call *call)
@@ -654,7 +656,7 @@ int rest_crm_item_get(struct rest_call *call)
 	int64_t id;
 	if (ctx_param(call, &x) || id_param(&x, &id))
 		return -1;
-	return answer_item(&x, id);
+	return answer_item(&x, id, true);
 }
 
 int rest_crm_item_update(struct rest_call *call)
@@ -671,7 +673,7 @@ int rest_crm_item_update(struct rest_call *call)
 	json_t *legacy = fields_in(&x, fields, id);
 	if (!legacy || crm_item_update(&x, id, legacy))
 		return -1;
-	return answer_item(&x, id);
+	return answer_item(&x, id, false);
 }
 
 int rest_crm_item_delete(struct rest_call *call)

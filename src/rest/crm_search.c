@@ -80,6 +80,13 @@ static json_t *hit_json(struct rest_call *call, const struct q_crm_search_hit *h
 }
 
 /* voronka.crm.search(query, entityTypeIds, limit) → the best matches first. */
+static bool may_read(void *ctx, int64_t type, int64_t id)
+{
+	struct rest_call *call = ctx;
+	struct crm_ctx x = {.call = call, .t = crm_type_by_id(type)};
+	return x.t && crm_access_can(&x, CRM_OP_READ, id);
+}
+
 int rest_voronka_crm_search(struct rest_call *call)
 {
 	const char *text = NULL;
@@ -89,23 +96,19 @@ int rest_voronka_crm_search(struct rest_call *call)
 		return -1;
 	struct q_crm_search_hit *hits;
 	size_t n;
-	/* A caller who may not see everything gets the hits the rights let through: more are asked
-	 * for, and each is judged like a card (crm/access.h). */
+	/* A caller who may not see everything gets the hits the rights let through: each is judged
+	 * like a card (crm/access.h), best first, until the limit is reached. */
 	bool all = true;
 	for (int t = 1; t <= 4 && all; t++)
 		all = crm_access_sees_all(call, t, -1);
 	if (call->err_desc)
 		return -1;
-	int rc = q_crm_search_find(call->st, call->arena, text, types, all ? limit : Q_CRM_SEARCH_MAX_HITS, &hits, &n);
+	int rc = q_crm_search_find_kept(call->st, call->arena, text, types, limit, all ? NULL : may_read, call, &hits, &n);
 	if (rc)
 		return rest_fail_store(call, rc);
 	json_t *out = json_array();
-	for (size_t i = 0; i < n && (int64_t)json_array_size(out) < (limit > 0 ? limit : Q_CRM_SEARCH_MAX_HITS); i++) {
-		struct crm_ctx x = {.call = call, .t = crm_type_by_id(hits[i].entity_type_id)};
-		if (!all && (!x.t || !crm_access_can(&x, CRM_OP_READ, hits[i].entity_id)))
-			continue;
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(out, hit_json(call, &hits[i]));
-	}
 	call->result = out;
 	return 0;
 }

@@ -598,6 +598,13 @@ static int find_ids(struct store *st, const char *match, unsigned types, int64_t
 int q_crm_search_find(struct store *st, struct arena *a, const char *text, unsigned types, int64_t limit,
 		      struct q_crm_search_hit **out, size_t *n)
 {
+	return q_crm_search_find_kept(st, a, text, types, limit, NULL, NULL, out, n);
+}
+
+int q_crm_search_find_kept(struct store *st, struct arena *a, const char *text, unsigned types, int64_t limit,
+			   bool (*keep)(void *ctx, int64_t entity_type_id, int64_t entity_id), void *ctx,
+			   struct q_crm_search_hit **out, size_t *n)
+{
 	*out = NULL;
 	*n = 0;
 	if (!types)
@@ -606,6 +613,9 @@ int q_crm_search_find(struct store *st, struct arena *a, const char *text, unsig
 		limit = Q_CRM_SEARCH_MAX_HITS;
 	if (limit < 1 || !text)
 		return STORE_OK;
+	/* With a judge, more candidates are read (best first) so that hidden ones do not crowd out
+	 * the caller's own further down. */
+	int64_t want = keep ? Q_CRM_SEARCH_MAX_CANDIDATES : limit;
 	struct buf m;
 	buf_init(&m, 16384);
 	int rc = match_text(&m, text);
@@ -613,14 +623,16 @@ int q_crm_search_find(struct store *st, struct arena *a, const char *text, unsig
 		buf_release(&m);
 		return rc;
 	}
-	struct q_crm_search_hit *hits = arena_alloc(a, (size_t)limit * sizeof *hits);
+	struct q_crm_search_hit *hits = arena_alloc(a, (size_t)want * sizeof *hits);
 	size_t k = 0;
-	rc = hits ? find_ids(st, m.data, types, limit, hits, &k) : STORE_TOOBIG;
+	rc = hits ? find_ids(st, m.data, types, want, hits, &k) : STORE_TOOBIG;
 	buf_release(&m);
 	/* Each hit's texts come from its row, so what is shown is current even if the index lags. */
 	size_t kept = 0;
-	for (size_t i = 0; !rc && i < k; i++) {
+	for (size_t i = 0; !rc && i < k && kept < (size_t)limit; i++) {
 		struct q_crm_search_hit h = hits[i];
+		if (keep && !keep(ctx, h.entity_type_id, h.entity_id))
+			continue;
 		rc = hit_texts(st, a, &h);
 		if (rc == STORE_NOTFOUND) {
 			rc = STORE_OK;

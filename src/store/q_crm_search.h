@@ -4,6 +4,7 @@
  * change. All return 0 or a negative store code. */
 #ifndef VORONKA_Q_CRM_SEARCH_H
 #define VORONKA_Q_CRM_SEARCH_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@ struct q_crm_search_hit {
 	const char *matched;      /* that value as stored; NULL if none */
 };
 #define Q_CRM_SEARCH_MAX_HITS 50
+#define Q_CRM_SEARCH_MAX_CANDIDATES 2000 /* best matches judged when hits are filtered */
 #define Q_CRM_SEARCH_MAX_WORDS 16 /* words of a query beyond these are ignored */
 /* The items matching text, best first (bm25, a title counting more than the rest): every word of
  * text as a prefix, in any case; text that looks like a phone number also by its digits (with
@@ -36,5 +38,10 @@ struct q_crm_search_hit {
  * Q_CRM_SEARCH_MAX_HITS), in an arena array. Text with no word gives no hits. */
 int q_crm_search_find(struct store *st, struct arena *a, const char *text, unsigned types, int64_t limit,
 		      struct q_crm_search_hit **out, size_t *n);
+/* The same, keeping only the matches keep() accepts (the caller's rights), judged best first
+ * among the best Q_CRM_SEARCH_MAX_CANDIDATES, until limit are kept. */
+int q_crm_search_find_kept(struct store *st, struct arena *a, const char *text, unsigned types, int64_t limit,
+			   bool (*keep)(void *ctx, int64_t entity_type_id, int64_t entity_id), void *ctx,
+			   struct q_crm_search_hit **out, size_t *n);
 
 #endif
