@@ -152,6 +152,7 @@ int query_add_search(struct query *q, const struct query_field *const *fields, s
 /* ---- the builder ---- */
 
 struct build {
+	bool page;                     /* a SELECT of rows (not a count): page_noindex applies */
 	struct query *q;               /* the statement's query: its binds take every placeholder */
 	const struct query_entity *ent; /* the entity the conditions being written are about */
 	struct buf sql;
@@ -344,7 +345,13 @@ static void cond_sql(struct build *b, const struct query_cond *c)
 		return;
 	}
 	if (!(f->flags & QF_MULTIPLE) || !f->link) {
-		cond_on(b, f, f->column, c->op, c->values, c->n_values);
+		char col[128];
+		/* SQLite would use this column's index and then sort every match; a unary plus keeps
+		 * the condition and lets the ORDER BY's index drive (PostgreSQL reads it the same way). */
+		if (c->page_noindex && b->page && snprintf(col, sizeof col, "+%s", f->column) < (int)sizeof col)
+			cond_on(b, f, col, c->op, c->values, c->n_values);
+		else
+			cond_on(b, f, f->column, c->op, c->values, c->n_values);
 		return;
 	}
 	if (c->op == QOP_NONE) {
@@ -372,6 +379,7 @@ static int build_begin(struct build *b, struct query *q)
 	b->q = q;
 	b->ent = q->ent;
 	b->failed = 0;
+	b->page = false;
 	buf_init(&b->sql, QUERY_MAX_SQL);
 	q->n_binds = 0;
 	return 0;
@@ -522,6 +530,7 @@ char *query_sql_select(struct query *q)
 	struct build b;
 	if (build_begin(&b, q))
 		return NULL;
+	b.page = true;
 	size_t n;
 	const struct query_field **cols = query_columns(q, &n);
 	if (!cols)

@@ -114,6 +114,8 @@ struct query_cond {
 	bool all;                        /* a group: AND of the members (else OR); an empty AND is true */
 	const struct query *sub;         /* QOP_IN_QUERY: its conditions select the keys (its values
 					  * are bound in the outer statement) */
+	bool page_noindex;               /* in a page (not a count) the column is written +col, so the
+					  * planner walks the index of the order instead of this one */
 };
 
 struct query_order {
