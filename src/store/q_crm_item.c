@@ -7,6 +7,49 @@
 
 #define F (QF_FILTER | QF_SORT)
 
+/* Field groups the four types share, in the order the API lists them. */
+#define ADDRESS_FIELDS(P, C, T) \
+	{P "ADDRESS", C "address", QT_STRING, F, T "Address", NULL}, \
+	{P "ADDRESS_2", C "address_2", QT_STRING, F, T "Address (line 2)", NULL}, \
+	{P "ADDRESS_CITY", C "address_city", QT_STRING, F, T "City", NULL}, \
+	{P "ADDRESS_POSTAL_CODE", C "address_postal_code", QT_STRING, F, T "Postal code", NULL}, \
+	{P "ADDRESS_REGION", C "address_region", QT_STRING, F, T "Region", NULL}, \
+	{P "ADDRESS_PROVINCE", C "address_province", QT_STRING, F, T "Province", NULL}, \
+	{P "ADDRESS_COUNTRY", C "address_country", QT_STRING, F, T "Country", NULL}, \
+	{P "ADDRESS_COUNTRY_CODE", C "address_country_code", QT_STRING, F, T "Country code", NULL},
+
+#define OPEN_COMMENTS_FIELDS \
+	{"OPENED", "opened", QT_CHAR, F, "Available to everyone", NULL}, \
+	{"COMMENTS", "comments", QT_STRING, F, "Comment", NULL},
+
+#define HAS_FIELDS \
+	{"HAS_PHONE", "has_phone", QT_CHAR, F | QF_READONLY, "Has phone", NULL}, \
+	{"HAS_EMAIL", "has_email", QT_CHAR, F | QF_READONLY, "Has e-mail", NULL}, \
+	{"HAS_IMOL", "has_imol", QT_CHAR, F | QF_READONLY, "Has open channel", NULL},
+
+#define STAMP_FIELDS \
+	{"ASSIGNED_BY_ID", "assigned_by_id", QT_INT, F, "Responsible person", NULL}, \
+	{"CREATED_BY_ID", "created_by_id", QT_INT, F | QF_READONLY, "Created by", NULL}, \
+	{"MODIFY_BY_ID", "modify_by_id", QT_INT, F | QF_READONLY, "Modified by", NULL}, \
+	{"DATE_CREATE", "date_create", QT_DATETIME, F | QF_READONLY, "Created on", NULL}, \
+	{"DATE_MODIFY", "date_modify", QT_DATETIME, F | QF_READONLY, "Modified on", NULL}, \
+	{"ORIGINATOR_ID", "originator_id", QT_STRING, F, "External source", NULL}, \
+	{"ORIGIN_ID", "origin_id", QT_STRING, F, "Item ID in data source", NULL}, \
+	{"UTM_SOURCE", "utm_source", QT_STRING, F, "UTM source", NULL}, \
+	{"UTM_MEDIUM", "utm_medium", QT_STRING, F, "UTM medium", NULL}, \
+	{"UTM_CAMPAIGN", "utm_campaign", QT_STRING, F, "UTM campaign", NULL}, \
+	{"UTM_CONTENT", "utm_content", QT_STRING, F, "UTM content", NULL}, \
+	{"UTM_TERM", "utm_term", QT_STRING, F, "UTM term", NULL}, \
+	{"LAST_ACTIVITY_TIME", "last_activity_time", QT_DATETIME, F | QF_READONLY, "Last activity", NULL}, \
+	{"LAST_ACTIVITY_BY", "last_activity_by", QT_INT, F | QF_READONLY, "Last activity by", NULL},
+
+#define FM_FIELDS(TYPE) \
+	{"PHONE", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Phone", "SELECT entity_id FROM crm_fm WHERE entity_type_id = " TYPE " AND type_id = 'PHONE' AND"}, \
+	{"EMAIL", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "E-mail", "SELECT entity_id FROM crm_fm WHERE entity_type_id = " TYPE " AND type_id = 'EMAIL' AND"}, \
+	{"WEB", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Website", "SELECT entity_id FROM crm_fm WHERE entity_type_id = " TYPE " AND type_id = 'WEB' AND"}, \
+	{"IM", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Messenger", "SELECT entity_id FROM crm_fm WHERE entity_type_id = " TYPE " AND type_id = 'IM' AND"}, \
+	{"LINK", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Link", "SELECT entity_id FROM crm_fm WHERE entity_type_id = " TYPE " AND type_id = 'LINK' AND"},
+
 static const struct query_field crm_lead_fields[] = {
 	{"ID", "id", QT_INT, F | QF_READONLY, "ID", NULL},
 	{"TITLE", "title", QT_STRING, F, "Lead name", NULL},
@@ -22,14 +65,7 @@ static const struct query_field crm_lead_fields[] = {
 	{"STATUS_DESCRIPTION", "status_description", QT_STRING, F, "Status information", NULL},
 	{"STATUS_SEMANTIC_ID", "status_semantic_id", QT_STRING, F | QF_READONLY, "Status semantics", NULL},
 	{"POST", "post", QT_STRING, F, "Position", NULL},
-	{"ADDRESS", "address", QT_STRING, F, "Address", NULL},
-	{"ADDRESS_2", "address_2", QT_STRING, F, "Address (line 2)", NULL},
-	{"ADDRESS_CITY", "address_city", QT_STRING, F, "City", NULL},
-	{"ADDRESS_POSTAL_CODE", "address_postal_code", QT_STRING, F, "Postal code", NULL},
-	{"ADDRESS_REGION", "address_region", QT_STRING, F, "Region", NULL},
-	{"ADDRESS_PROVINCE", "address_province", QT_STRING, F, "Province", NULL},
-	{"ADDRESS_COUNTRY", "address_country", QT_STRING, F, "Country", NULL},
-	{"ADDRESS_COUNTRY_CODE", "address_country_code", QT_STRING, F, "Country code", NULL},
+	ADDRESS_FIELDS("", "", "")
 	{"CURRENCY_ID", "currency_id", QT_STRING, F, "Currency", NULL},
 	{"OPPORTUNITY", "opportunity", QT_DOUBLE, F, "Total", NULL},
 	{"IS_MANUAL_OPPORTUNITY", "is_manual_opportunity", QT_CHAR, F, "Manual total", NULL},
@@ -40,30 +76,10 @@ static const struct query_field crm_lead_fields[] = {
 	{"DATE_CLOSED", "date_closed", QT_DATETIME, F | QF_READONLY, "Closed on", NULL},
 	{"MOVED_BY_ID", "moved_by_id", QT_INT, F | QF_READONLY, "Stage changed by", NULL},
 	{"MOVED_TIME", "moved_time", QT_DATETIME, F | QF_READONLY, "Stage changed on", NULL},
-	{"OPENED", "opened", QT_CHAR, F, "Available to everyone", NULL},
-	{"COMMENTS", "comments", QT_STRING, F, "Comment", NULL},
-	{"HAS_PHONE", "has_phone", QT_CHAR, F | QF_READONLY, "Has phone", NULL},
-	{"HAS_EMAIL", "has_email", QT_CHAR, F | QF_READONLY, "Has e-mail", NULL},
-	{"HAS_IMOL", "has_imol", QT_CHAR, F | QF_READONLY, "Has open channel", NULL},
-	{"ASSIGNED_BY_ID", "assigned_by_id", QT_INT, F, "Responsible person", NULL},
-	{"CREATED_BY_ID", "created_by_id", QT_INT, F | QF_READONLY, "Created by", NULL},
-	{"MODIFY_BY_ID", "modify_by_id", QT_INT, F | QF_READONLY, "Modified by", NULL},
-	{"DATE_CREATE", "date_create", QT_DATETIME, F | QF_READONLY, "Created on", NULL},
-	{"DATE_MODIFY", "date_modify", QT_DATETIME, F | QF_READONLY, "Modified on", NULL},
-	{"ORIGINATOR_ID", "originator_id", QT_STRING, F, "External source", NULL},
-	{"ORIGIN_ID", "origin_id", QT_STRING, F, "Item ID in data source", NULL},
-	{"UTM_SOURCE", "utm_source", QT_STRING, F, "UTM source", NULL},
-	{"UTM_MEDIUM", "utm_medium", QT_STRING, F, "UTM medium", NULL},
-	{"UTM_CAMPAIGN", "utm_campaign", QT_STRING, F, "UTM campaign", NULL},
-	{"UTM_CONTENT", "utm_content", QT_STRING, F, "UTM content", NULL},
-	{"UTM_TERM", "utm_term", QT_STRING, F, "UTM term", NULL},
-	{"LAST_ACTIVITY_TIME", "last_activity_time", QT_DATETIME, F | QF_READONLY, "Last activity", NULL},
-	{"LAST_ACTIVITY_BY", "last_activity_by", QT_INT, F | QF_READONLY, "Last activity by", NULL},
-	{"PHONE", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Phone", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 1 AND type_id = 'PHONE' AND"},
-	{"EMAIL", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "E-mail", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 1 AND type_id = 'EMAIL' AND"},
-	{"WEB", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Website", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 1 AND type_id = 'WEB' AND"},
-	{"IM", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Messenger", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 1 AND type_id = 'IM' AND"},
-	{"LINK", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Link", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 1 AND type_id = 'LINK' AND"},
+	OPEN_COMMENTS_FIELDS
+	HAS_FIELDS
+	STAMP_FIELDS
+	FM_FIELDS("1")
 };
 
 static const struct query_field crm_deal_fields[] = {
@@ -96,22 +112,8 @@ static const struct query_field crm_deal_fields[] = {
 	{"LOCATION_ID", "location_id", QT_STRING, F, "Location", NULL},
 	{"MOVED_BY_ID", "moved_by_id", QT_INT, F | QF_READONLY, "Stage changed by", NULL},
 	{"MOVED_TIME", "moved_time", QT_DATETIME, F | QF_READONLY, "Stage changed on", NULL},
-	{"OPENED", "opened", QT_CHAR, F, "Available to everyone", NULL},
-	{"COMMENTS", "comments", QT_STRING, F, "Comment", NULL},
-	{"ASSIGNED_BY_ID", "assigned_by_id", QT_INT, F, "Responsible person", NULL},
-	{"CREATED_BY_ID", "created_by_id", QT_INT, F | QF_READONLY, "Created by", NULL},
-	{"MODIFY_BY_ID", "modify_by_id", QT_INT, F | QF_READONLY, "Modified by", NULL},
-	{"DATE_CREATE", "date_create", QT_DATETIME, F | QF_READONLY, "Created on", NULL},
-	{"DATE_MODIFY", "date_modify", QT_DATETIME, F | QF_READONLY, "Modified on", NULL},
-	{"ORIGINATOR_ID", "originator_id", QT_STRING, F, "External source", NULL},
-	{"ORIGIN_ID", "origin_id", QT_STRING, F, "Item ID in data source", NULL},
-	{"UTM_SOURCE", "utm_source", QT_STRING, F, "UTM source", NULL},
-	{"UTM_MEDIUM", "utm_medium", QT_STRING, F, "UTM medium", NULL},
-	{"UTM_CAMPAIGN", "utm_campaign", QT_STRING, F, "UTM campaign", NULL},
-	{"UTM_CONTENT", "utm_content", QT_STRING, F, "UTM content", NULL},
-	{"UTM_TERM", "utm_term", QT_STRING, F, "UTM term", NULL},
-	{"LAST_ACTIVITY_TIME", "last_activity_time", QT_DATETIME, F | QF_READONLY, "Last activity", NULL},
-	{"LAST_ACTIVITY_BY", "last_activity_by", QT_INT, F | QF_READONLY, "Last activity by", NULL},
+	OPEN_COMMENTS_FIELDS
+	STAMP_FIELDS
 };
 
 static const struct query_field crm_contact_fields[] = {
@@ -126,43 +128,16 @@ static const struct query_field crm_contact_fields[] = {
 	{"SOURCE_ID", "source_id", QT_STRING, F, "Source", NULL},
 	{"SOURCE_DESCRIPTION", "source_description", QT_STRING, F, "Source information", NULL},
 	{"POST", "post", QT_STRING, F, "Position", NULL},
-	{"ADDRESS", "address", QT_STRING, F, "Address", NULL},
-	{"ADDRESS_2", "address_2", QT_STRING, F, "Address (line 2)", NULL},
-	{"ADDRESS_CITY", "address_city", QT_STRING, F, "City", NULL},
-	{"ADDRESS_POSTAL_CODE", "address_postal_code", QT_STRING, F, "Postal code", NULL},
-	{"ADDRESS_REGION", "address_region", QT_STRING, F, "Region", NULL},
-	{"ADDRESS_PROVINCE", "address_province", QT_STRING, F, "Province", NULL},
-	{"ADDRESS_COUNTRY", "address_country", QT_STRING, F, "Country", NULL},
-	{"ADDRESS_COUNTRY_CODE", "address_country_code", QT_STRING, F, "Country code", NULL},
+	ADDRESS_FIELDS("", "", "")
 	{"EXPORT", "export", QT_CHAR, F, "Included in export", NULL},
 	{"COMPANY_ID", "company_id", QT_INT, F, "Company", NULL},
 	{"COMPANY_IDS", "linked_id", QT_INT, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Companies", "SELECT owner_id FROM crm_entity_link WHERE owner_type_id = 3 AND linked_type_id = 4 AND"},
 	{"LEAD_ID", "lead_id", QT_INT, F | QF_READONLY, "Lead", NULL},
 	{"ORIGIN_VERSION", "origin_version", QT_STRING, F, "Original version", NULL},
-	{"OPENED", "opened", QT_CHAR, F, "Available to everyone", NULL},
-	{"COMMENTS", "comments", QT_STRING, F, "Comment", NULL},
-	{"HAS_PHONE", "has_phone", QT_CHAR, F | QF_READONLY, "Has phone", NULL},
-	{"HAS_EMAIL", "has_email", QT_CHAR, F | QF_READONLY, "Has e-mail", NULL},
-	{"HAS_IMOL", "has_imol", QT_CHAR, F | QF_READONLY, "Has open channel", NULL},
-	{"ASSIGNED_BY_ID", "assigned_by_id", QT_INT, F, "Responsible person", NULL},
-	{"CREATED_BY_ID", "created_by_id", QT_INT, F | QF_READONLY, "Created by", NULL},
-	{"MODIFY_BY_ID", "modify_by_id", QT_INT, F | QF_READONLY, "Modified by", NULL},
-	{"DATE_CREATE", "date_create", QT_DATETIME, F | QF_READONLY, "Created on", NULL},
-	{"DATE_MODIFY", "date_modify", QT_DATETIME, F | QF_READONLY, "Modified on", NULL},
-	{"ORIGINATOR_ID", "originator_id", QT_STRING, F, "External source", NULL},
-	{"ORIGIN_ID", "origin_id", QT_STRING, F, "Item ID in data source", NULL},
-	{"UTM_SOURCE", "utm_source", QT_STRING, F, "UTM source", NULL},
-	{"UTM_MEDIUM", "utm_medium", QT_STRING, F, "UTM medium", NULL},
-	{"UTM_CAMPAIGN", "utm_campaign", QT_STRING, F, "UTM campaign", NULL},
-	{"UTM_CONTENT", "utm_content", QT_STRING, F, "UTM content", NULL},
-	{"UTM_TERM", "utm_term", QT_STRING, F, "UTM term", NULL},
-	{"LAST_ACTIVITY_TIME", "last_activity_time", QT_DATETIME, F | QF_READONLY, "Last activity", NULL},
-	{"LAST_ACTIVITY_BY", "last_activity_by", QT_INT, F | QF_READONLY, "Last activity by", NULL},
-	{"PHONE", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Phone", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 3 AND type_id = 'PHONE' AND"},
-	{"EMAIL", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "E-mail", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 3 AND type_id = 'EMAIL' AND"},
-	{"WEB", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Website", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 3 AND type_id = 'WEB' AND"},
-	{"IM", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Messenger", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 3 AND type_id = 'IM' AND"},
-	{"LINK", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Link", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 3 AND type_id = 'LINK' AND"},
+	OPEN_COMMENTS_FIELDS
+	HAS_FIELDS
+	STAMP_FIELDS
+	FM_FIELDS("3")
 };
 
 static const struct query_field crm_company_fields[] = {
@@ -170,22 +145,8 @@ static const struct query_field crm_company_fields[] = {
 	{"TITLE", "title", QT_STRING, F, "Company name", NULL},
 	{"COMPANY_TYPE", "company_type", QT_STRING, F, "Company type", NULL},
 	{"LOGO", "logo", QT_INT, F | QF_READONLY, "Logo", NULL},
-	{"ADDRESS", "address", QT_STRING, F, "Address", NULL},
-	{"ADDRESS_2", "address_2", QT_STRING, F, "Address (line 2)", NULL},
-	{"ADDRESS_CITY", "address_city", QT_STRING, F, "City", NULL},
-	{"ADDRESS_POSTAL_CODE", "address_postal_code", QT_STRING, F, "Postal code", NULL},
-	{"ADDRESS_REGION", "address_region", QT_STRING, F, "Region", NULL},
-	{"ADDRESS_PROVINCE", "address_province", QT_STRING, F, "Province", NULL},
-	{"ADDRESS_COUNTRY", "address_country", QT_STRING, F, "Country", NULL},
-	{"ADDRESS_COUNTRY_CODE", "address_country_code", QT_STRING, F, "Country code", NULL},
-	{"REG_ADDRESS", "reg_address", QT_STRING, F, "Legal Address", NULL},
-	{"REG_ADDRESS_2", "reg_address_2", QT_STRING, F, "Legal Address (line 2)", NULL},
-	{"REG_ADDRESS_CITY", "reg_address_city", QT_STRING, F, "Legal City", NULL},
-	{"REG_ADDRESS_POSTAL_CODE", "reg_address_postal_code", QT_STRING, F, "Legal Postal code", NULL},
-	{"REG_ADDRESS_REGION", "reg_address_region", QT_STRING, F, "Legal Region", NULL},
-	{"REG_ADDRESS_PROVINCE", "reg_address_province", QT_STRING, F, "Legal Province", NULL},
-	{"REG_ADDRESS_COUNTRY", "reg_address_country", QT_STRING, F, "Legal Country", NULL},
-	{"REG_ADDRESS_COUNTRY_CODE", "reg_address_country_code", QT_STRING, F, "Legal Country code", NULL},
+	ADDRESS_FIELDS("", "", "")
+	ADDRESS_FIELDS("REG_", "reg_", "Legal ")
 	{"ADDRESS_LEGAL", "address_legal", QT_STRING, F, "Legal address", NULL},
 	{"BANKING_DETAILS", "banking_details", QT_STRING, F, "Payment details", NULL},
 	{"INDUSTRY", "industry", QT_STRING, F, "Industry", NULL},
@@ -196,30 +157,10 @@ static const struct query_field crm_company_fields[] = {
 	{"CONTACT_ID", "owner_id", QT_INT, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Contacts", "SELECT linked_id FROM crm_entity_link WHERE owner_type_id = 3 AND linked_type_id = 4 AND"},
 	{"LEAD_ID", "lead_id", QT_INT, F | QF_READONLY, "Lead", NULL},
 	{"ORIGIN_VERSION", "origin_version", QT_STRING, F, "Original version", NULL},
-	{"OPENED", "opened", QT_CHAR, F, "Available to everyone", NULL},
-	{"COMMENTS", "comments", QT_STRING, F, "Comment", NULL},
-	{"HAS_PHONE", "has_phone", QT_CHAR, F | QF_READONLY, "Has phone", NULL},
-	{"HAS_EMAIL", "has_email", QT_CHAR, F | QF_READONLY, "Has e-mail", NULL},
-	{"HAS_IMOL", "has_imol", QT_CHAR, F | QF_READONLY, "Has open channel", NULL},
-	{"ASSIGNED_BY_ID", "assigned_by_id", QT_INT, F, "Responsible person", NULL},
-	{"CREATED_BY_ID", "created_by_id", QT_INT, F | QF_READONLY, "Created by", NULL},
-	{"MODIFY_BY_ID", "modify_by_id", QT_INT, F | QF_READONLY, "Modified by", NULL},
-	{"DATE_CREATE", "date_create", QT_DATETIME, F | QF_READONLY, "Created on", NULL},
-	{"DATE_MODIFY", "date_modify", QT_DATETIME, F | QF_READONLY, "Modified on", NULL},
-	{"ORIGINATOR_ID", "originator_id", QT_STRING, F, "External source", NULL},
-	{"ORIGIN_ID", "origin_id", QT_STRING, F, "Item ID in data source", NULL},
-	{"UTM_SOURCE", "utm_source", QT_STRING, F, "UTM source", NULL},
-	{"UTM_MEDIUM", "utm_medium", QT_STRING, F, "UTM medium", NULL},
-	{"UTM_CAMPAIGN", "utm_campaign", QT_STRING, F, "UTM campaign", NULL},
-	{"UTM_CONTENT", "utm_content", QT_STRING, F, "UTM content", NULL},
-	{"UTM_TERM", "utm_term", QT_STRING, F, "UTM term", NULL},
-	{"LAST_ACTIVITY_TIME", "last_activity_time", QT_DATETIME, F | QF_READONLY, "Last activity", NULL},
-	{"LAST_ACTIVITY_BY", "last_activity_by", QT_INT, F | QF_READONLY, "Last activity by", NULL},
-	{"PHONE", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Phone", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 4 AND type_id = 'PHONE' AND"},
-	{"EMAIL", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "E-mail", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 4 AND type_id = 'EMAIL' AND"},
-	{"WEB", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Website", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 4 AND type_id = 'WEB' AND"},
-	{"IM", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Messenger", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 4 AND type_id = 'IM' AND"},
-	{"LINK", "value", QT_STRING, QF_FILTER | QF_MULTIPLE | QF_NOSTAR, "Link", "SELECT entity_id FROM crm_fm WHERE entity_type_id = 4 AND type_id = 'LINK' AND"},
+	OPEN_COMMENTS_FIELDS
+	HAS_FIELDS
+	STAMP_FIELDS
+	FM_FIELDS("4")
 };
 
 #define ENTITY(t) {"crm_" #t, "id", crm_##t##_fields, sizeof crm_##t##_fields / sizeof crm_##t##_fields[0], false}
