@@ -139,3 +139,19 @@ size_t arena_used(const struct arena *a)
 {
 	return a->total;
 }
+
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : 8;
+	if (nc > SIZE_MAX / elem)
+		return NULL;
+	void *g = arena_alloc(a, nc * elem);
+	if (!g)
+		return NULL;
+	if (n)
+		memcpy(g, arr, n * elem);
+	*cap = nc;
+	return g;
+}

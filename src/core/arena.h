@@ -24,4 +24,9 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 int arena_defer(struct arena *a, void (*fn)(void *), void *p);
 size_t arena_used(const struct arena *a);
 
+/* Room for more in an arena array holding n elements of elem bytes in *cap slots: the array
+ * itself when it has room, else a copy with twice the slots (8 at first; the old one stays with
+ * the arena). NULL when the arena is exhausted. */
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t elem);
+
 #endif

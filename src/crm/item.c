@@ -336,16 +336,8 @@ static int fm_parse(struct write *w, const char *type_id, json_t *list)
 			op.value_type = vt;
 		}
 		op.value = value;
-		if (w->n_fm == w->cap_fm) {
-			size_t nc = w->cap_fm ? w->cap_fm * 2 : 8;
-			struct fm_op *g = arena_alloc(call->arena, nc * sizeof *g);
-			if (!g)
-				return oom(w->x);
-			if (w->n_fm)
-				memcpy(g, w->fm, w->n_fm * sizeof *g);
-			w->fm = g;
-			w->cap_fm = nc;
-		}
+		if (!(w->fm = arena_grow(call->arena, w->fm, w->n_fm, &w->cap_fm, sizeof *w->fm)))
+			return oom(w->x);
 		w->fm[w->n_fm++] = op;
 	}
 	return 0;

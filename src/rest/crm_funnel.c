@@ -335,16 +335,8 @@ struct visible_rows {
 static int visible_row(void *ctx, const char *stage, int64_t count, int64_t cents)
 {
 	struct visible_rows *v = ctx;
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? v->cap * 2 : 16;
-		struct q_crm_stage_stat *g = arena_alloc(v->call->arena, nc * sizeof *g);
-		if (!g)
-			return STORE_TOOBIG;
-		if (v->n)
-			memcpy(g, v->rows, v->n * sizeof *g);
-		v->rows = g;
-		v->cap = nc;
-	}
+	if (!(v->rows = arena_grow(v->call->arena, v->rows, v->n, &v->cap, sizeof *v->rows)))
+		return STORE_TOOBIG;
 	struct q_crm_stage_stat *r = &v->rows[v->n++];
 	snprintf(r->stage_id, sizeof r->stage_id, "%s", stage);
 	r->n = count;

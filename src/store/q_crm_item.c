@@ -398,17 +398,9 @@ int q_crm_fm_list(struct store *st, struct arena *a, int64_t entity_type_id, int
 		rc = store_bind_int(s, 2, id);
 	size_t cap = 0;
 	while (!rc && (rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct q_crm_fm *g = arena_alloc(a, nc * sizeof *g);
-			if (!g) {
-				rc = STORE_TOOBIG;
-				break;
-			}
-			if (*n)
-				memcpy(g, *out, *n * sizeof *g);
-			*out = g;
-			cap = nc;
+		if (*n == cap && !(*out = arena_grow(a, *out, *n, &cap, sizeof **out))) {
+			rc = STORE_TOOBIG;
+			break;
 		}
 		struct q_crm_fm *f = &(*out)[(*n)++];
 		f->id = store_col_int(s, 0);
@@ -514,17 +506,9 @@ int q_crm_link_list(struct store *st, struct arena *a, int64_t owner_type, int64
 		rc = store_bind_int(s, 3, linked_type);
 	size_t cap = 0;
 	while (!rc && (rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct q_crm_link *g = arena_alloc(a, nc * sizeof *g);
-			if (!g) {
-				rc = STORE_TOOBIG;
-				break;
-			}
-			if (*n)
-				memcpy(g, *out, *n * sizeof *g);
-			*out = g;
-			cap = nc;
+		if (*n == cap && !(*out = arena_grow(a, *out, *n, &cap, sizeof **out))) {
+			rc = STORE_TOOBIG;
+			break;
 		}
 		struct q_crm_link *l = &(*out)[(*n)++];
 		l->id = store_col_int(s, 0);
@@ -690,17 +674,9 @@ int q_crm_product_rows_list(struct store *st, struct arena *a, int64_t owner_typ
 		rc = store_bind_int(s, 2, owner_id);
 	size_t cap = 0;
 	while (!rc && (rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct q_crm_product_row *g = arena_alloc(a, nc * sizeof *g);
-			if (!g) {
-				rc = STORE_TOOBIG;
-				break;
-			}
-			if (*n)
-				memcpy(g, *out, *n * sizeof *g);
-			*out = g;
-			cap = nc;
+		if (*n == cap && !(*out = arena_grow(a, *out, *n, &cap, sizeof **out))) {
+			rc = STORE_TOOBIG;
+			break;
 		}
 		struct q_crm_product_row *r = &(*out)[(*n)++];
 		r->id = store_col_int(s, 0);

@@ -182,17 +182,9 @@ int q_crm_uf_list(struct store *st, struct arena *a, int entity_type_id, struct 
 	int rc = entity_type_id ? store_bind_int(s, 1, entity_type_id) : STORE_OK;
 	size_t cap = 0;
 	while (!rc && (rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct q_crm_uf_def *g = arena_alloc(a, nc * sizeof *g);
-			if (!g) {
-				rc = STORE_TOOBIG;
-				break;
-			}
-			if (*n)
-				memcpy(g, *out, *n * sizeof *g);
-			*out = g;
-			cap = nc;
+		if (*n == cap && !(*out = arena_grow(a, *out, *n, &cap, sizeof **out))) {
+			rc = STORE_TOOBIG;
+			break;
 		}
 		rc = read_def(s, a, &(*out)[(*n)++]);
 	}
@@ -557,17 +549,9 @@ int q_crm_uf_values_of(struct store *st, struct arena *a, int entity_type_id, in
 		rc = store_bind_int(s, 2, entity_id);
 	size_t cap = 0;
 	while (!rc && (rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct q_crm_uf_value *g = arena_alloc(a, nc * sizeof *g);
-			if (!g) {
-				rc = STORE_TOOBIG;
-				break;
-			}
-			if (*n)
-				memcpy(g, *out, *n * sizeof *g);
-			*out = g;
-			cap = nc;
+		if (*n == cap && !(*out = arena_grow(a, *out, *n, &cap, sizeof **out))) {
+			rc = STORE_TOOBIG;
+			break;
 		}
 		struct q_crm_uf_value *v = &(*out)[(*n)++];
 		v->field_id = store_col_int(s, 0);
