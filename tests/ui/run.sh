@@ -65,10 +65,10 @@ shots=${UI_SCREENSHOTS:-$tmp/shots}
 case $shots in /*) ;; *) shots=$ROOT/$shots ;; esac
 mkdir -p "$shots"
 VORONKA_URL="http://127.0.0.1:$port" VORONKA_HOOK="http://127.0.0.1:$port$hook" CHROMIUM="$CHROMIUM" \
-	UI_SCREENSHOTS="$shots" node "$UI_DIR/ui.test.mjs" >"$tmp/out" 2>&1
+	UI_SCREENSHOTS="$shots" sh -c 'rc=0; for f; do node "$f" || rc=1; done; exit $rc' sh "$UI_DIR/ui.test.mjs" "$UI_DIR/rights.test.mjs" >"$tmp/out" 2>&1
 rc=$?
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" # the total comes last, once, below
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" | tail -n 1)
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" | awk '{ p += $1; f += $3 } END { if (NR) print p " passed, " f " failed" }')
 if [ -z "$line" ]; then
 	tail -n 30 "$data/server.log"
 	fail_all "no result line (exit $rc)"

@@ -260,7 +260,8 @@ test('the card: a field edited in place, a comment, the history', async () => {
   await admin.click('.slider [data-field=SOURCE_ID] button[type=submit]');
   await admin.waitForSelector('.slider [data-field=SOURCE_ID] .field-value:has-text("Веб-сайт")');
   // a comment with bold text
-  await admin.fill('.slider .tl-editor textarea', 'Клиент просит ');
+  await admin.click('.slider .tl-editor .tl-rich');
+  await admin.keyboard.type('Клиент просит ');
   await admin.click('.slider .toolbar button[aria-label="Жирный"]');
   await admin.keyboard.type('скидку');
   await admin.click('.slider .tl-editor button[type=submit]');
@@ -281,6 +282,55 @@ test('the card: a field edited in place, a comment, the history', async () => {
   await admin.click('.slider .stagebar .stage[data-stage="LOSE"]');
   await admin.click('.modal button:has-text("Да")');
   await until(async () => (await ok('crm.deal.get', { id })).STAGE_ID === 'LOSE', 'the deal lost');
+  await admin.keyboard.press('Escape');
+});
+
+test('the comment editor: rich text sent as BB-code — italic by Ctrl+I, a list, a mention', async () => {
+  const id = await ok('crm.deal.add', { fields: { TITLE: 'Комментарий с форматированием' } });
+  await show(admin, `#/deal/list?open=deal/${id}`, '.slider .tl-rich');
+  await admin.click('.slider .tl-rich');
+  await admin.keyboard.type('Итоги ');
+  await admin.keyboard.press('Control+I');
+  await admin.keyboard.type('встречи');
+  await admin.keyboard.press('Control+I');
+  await admin.keyboard.press('Enter');
+  await admin.click('.slider .toolbar button[aria-label="Список"]');
+  await admin.keyboard.type('цена');
+  await admin.keyboard.press('Enter');
+  await admin.keyboard.type('сроки');
+  await admin.keyboard.press('Enter');
+  await admin.keyboard.press('Enter'); // an empty item ends the list
+  await admin.keyboard.type('Спросить @петр');
+  await admin.waitForSelector('.slider .mention-picker');
+  await admin.keyboard.press('Enter');
+  await admin.keyboard.type('о цене');
+  await admin.keyboard.press('Control+Enter');
+  await admin.waitForSelector('.slider .tl-comment .mention');
+  const [c] = await ok('crm.timeline.comment.list', { filter: { ENTITY_TYPE: 'deal', ENTITY_ID: id } });
+  check(c.COMMENT === 'Итоги [i]встречи[/i]\n[list]\n[*]цена\n[*]сроки\n[/list]\nСпросить [USER=2]Иван Петров[/USER] о цене', c.COMMENT);
+  check(await admin.$eval('.slider .tl-comment .bb', (b) => !!b.querySelector('i') && b.querySelectorAll('li').length === 2), 'rendered back');
+  check(await admin.$eval('.slider .tl-rich', (e) => e.textContent === ''), 'the editor is emptied');
+  await admin.keyboard.press('Escape');
+});
+
+test('the relations tab: a new contact and a new company made there are linked to the deal', async () => {
+  const id = await ok('crm.deal.add', { fields: { TITLE: 'Сделка без клиента' } });
+  await show(admin, `#/deal/list?open=deal/${id}`, '.slider .card-title');
+  await admin.click('.slider .tab:has-text("Связи")');
+  await admin.click('.slider [data-new-linked=contact]');
+  await admin.fill('.modal input[name=NAME]', 'Ольга');
+  await admin.fill('.modal input[name=LAST_NAME]', 'Связанная');
+  await admin.click('.modal button[type=submit]');
+  await toastSeen(admin, 'Создано и привязано');
+  await admin.waitForSelector('.slider .relations a:has-text("Ольга Связанная")');
+  await admin.click('.slider [data-new-linked=company]');
+  await admin.fill('.modal input[name=TITLE]', 'ООО «Связь»');
+  await admin.click('.modal button[type=submit]');
+  await admin.waitForSelector('.slider .relations a:has-text("ООО «Связь»")');
+  const d = await ok('crm.deal.get', { id });
+  check(d.CONTACT_IDS?.length === 1 && Number(d.COMPANY_ID) > 0, d);
+  check((await ok('crm.contact.get', { id: d.CONTACT_IDS[0] })).LAST_NAME === 'Связанная');
+  check((await ok('crm.company.get', { id: d.COMPANY_ID })).TITLE === 'ООО «Связь»');
   await admin.keyboard.press('Escape');
 });
 
@@ -440,6 +490,282 @@ test('the funnel page shows the API numbers; a stage opens the filtered list', a
   const n = (await admin.$$('.funnels-compare .funnel')).length;
   check(n === (await ok('crm.category.list', { entityTypeId: 2 })).categories.length, n);
   await shot(admin, 'funnel-compare');
+});
+
+// The sections and fields the card shows, in order: [[section, [field codes]]].
+async function cardLayout(page) {
+  return page.$$eval('.slider .card-fields .fsec[data-section]', (secs) => secs.map((s) => [s.dataset.section,
+    s.querySelector('h3').textContent, [...s.querySelectorAll('[data-field]')].map((f) => f.dataset.field)]));
+}
+
+test('card layout: rename a section, move and hide fields, save for everyone; each pipeline its own', async () => {
+  const cat = (await ok('crm.category.add', { entityTypeId: 2, fields: { name: 'Проекты', sort: 900 } })).category.id;
+  const a = await ok('crm.deal.add', { fields: { TITLE: 'Макет карточки A', CATEGORY_ID: cat, TYPE_ID: 'SALE', PROBABILITY: 40 } });
+  const b = await ok('crm.deal.add', { fields: { TITLE: 'Макет карточки B', CATEGORY_ID: cat, ASSIGNED_BY_ID: 2 } });
+  const c = await ok('crm.deal.add', { fields: { TITLE: 'Макет карточки C' } });
+  await show(admin, `#/deal/list?open=deal/${a}`, '.slider .fsec[data-section=about]');
+  const before = await cardLayout(admin);
+  await admin.click('.slider .layout-btn');
+  await admin.waitForSelector('.slider .layout-edit');
+  // rename the first section
+  await admin.fill('.lsec[data-section=about] .lsec-title', 'Главное');
+  // drag "Тип" into the client section, before "Компания"
+  await admin.dragAndDrop('.lfield[data-field=TYPE_ID] .drag', '.lfield[data-field=COMPANY_ID]');
+  await admin.waitForSelector('.lsec[data-section=client] .lfield[data-field=TYPE_ID]');
+  // "Вероятность" one up by the keyboard, past "Источник"
+  await admin.focus('.lfield[data-field=PROBABILITY] .drag');
+  await admin.keyboard.press('Alt+ArrowUp');
+  check(await admin.evaluate(() => document.activeElement?.closest('.lfield')?.dataset.field === 'PROBABILITY'), 'the focus stays on the moved field');
+  // hide "Комментарий": it goes to the hidden fields; "Доп. об источнике" comes from there
+  await admin.click('.lfield[data-field=COMMENTS] .lhide');
+  await admin.waitForSelector('.lhidden [data-field=COMMENTS]');
+  await admin.selectOption('.lsec[data-section=about] .ladd', 'SOURCE_DESCRIPTION');
+  // a new section, and "Комментарий" back in it
+  await admin.click('.ladd-section');
+  await until(() => admin.evaluate(() => document.activeElement?.classList.contains('lsec-title')), 'the new section\'s name focused');
+  await admin.keyboard.press('Control+A');
+  await admin.keyboard.type('Сроки');
+  await admin.selectOption('.lsec >> nth=-1 >> .ladd', 'COMMENTS');
+  check(!(await admin.$('.lhidden [data-field=COMMENTS]')), 'brought back from the hidden fields');
+  check((await admin.$$('.layout-foot button:has-text("Сохранить для всех")')).length === 1, 'the admin may save for everyone');
+  await admin.$eval('.slider', (el) => { el.scrollTop = 0; });
+  await shot(admin, 'card-layout-edit');
+  await admin.click('.layout-foot button:has-text("Сохранить для всех")');
+  await toastSeen(admin, 'Вид карточки сохранён для всех');
+  await admin.waitForSelector('.slider .fsec[data-section=about] h3:has-text("Главное")');
+  const after = await cardLayout(admin);
+  const about = after.find((x) => x[0] === 'about')[2];
+  const client = after.find((x) => x[0] === 'client')[2];
+  const added = after[after.length - 1];
+  check(client[0] === 'TYPE_ID' && !about.includes('TYPE_ID'), after);
+  check(about.indexOf('PROBABILITY') === about.indexOf('SOURCE_ID') - 1, about);
+  check(!about.includes('COMMENTS') && about[about.length - 1] === 'SOURCE_DESCRIPTION', about);
+  check(added[1] === 'Сроки' && added[2].join() === 'COMMENTS', added);
+  // the server keeps it as the pipeline's common layout
+  const common = await ok('crm.item.details.configuration.get', { entityTypeId: 2, scope: 'C', extras: { categoryId: cat } });
+  check(common[0].title === 'Главное' && common[1].elements[0].name === 'TYPE_ID', common);
+  check((await ok('crm.item.details.configuration.get', { entityTypeId: 2, scope: 'C', extras: { categoryId: 0 } })) === null, 'the default pipeline has none');
+  // another deal of the pipeline: the same layout
+  await show(admin, `#/deal/list?open=deal/${b}`, '.slider .card-title:has-text("Макет карточки B")');
+  await admin.waitForSelector('.slider .fsec[data-section=about]');
+  check(JSON.stringify(await cardLayout(admin)) === JSON.stringify(after), await cardLayout(admin), after);
+  // a deal of the default pipeline keeps the default layout
+  await show(admin, `#/deal/list?open=deal/${c}`, '.slider .card-title:has-text("Макет карточки C")');
+  await admin.waitForSelector('.slider .fsec[data-section=about]');
+  check(JSON.stringify(await cardLayout(admin)) === JSON.stringify(before), await cardLayout(admin), before);
+  await admin.keyboard.press('Escape');
+  // a manager sees the common layout and may save only their own
+  const m = await newPage();
+  await signIn(m, MANAGER);
+  await show(m, `#/deal/list?open=deal/${b}`, '.slider .fsec[data-section=about] h3:has-text("Главное")');
+  await m.click('.slider .layout-btn');
+  await m.waitForSelector('.layout-foot button:has-text("Сохранить для себя")');
+  check((await m.$$('.layout-foot button:has-text("Сохранить для всех")')).length === 0, 'no "save for everyone" without the settings right');
+  await m.click('.lfield[data-field=OPPORTUNITY] .lhide');
+  await m.click('.layout-foot button:has-text("Сохранить для себя")');
+  await toastSeen(m, 'Вид карточки сохранён для вас');
+  await m.waitForSelector('.slider .fsec[data-section=about]');
+  check(!(await m.$('.slider .fsec[data-section=about] [data-field=OPPORTUNITY]')), 'the manager hid the amount for themselves');
+  await m.context().close();
+  await show(admin, `#/deal/list?open=deal/${b}`, '.slider .fsec[data-section=about] [data-field=OPPORTUNITY]');
+  await admin.keyboard.press('Escape');
+});
+
+test('custom fields: a list and a text field made in the settings, filled in a card, shown in the list and filtered by', async () => {
+  await show(admin, '#/settings/fields/deal', '.uf-settings .uf-add');
+  // a list field with three values, the second one the default
+  await admin.click('.uf-add');
+  await admin.fill('.modal input[name=label_ru]', 'Канал продаж');
+  await admin.fill('.modal input[name=label_en]', 'Sales channel');
+  await admin.selectOption('.modal select[name=USER_TYPE_ID]', 'enumeration');
+  await admin.click('.modal .enum-add');
+  await until(() => admin.evaluate(() => document.activeElement?.classList.contains('enum-value')), 'the new value focused');
+  await admin.keyboard.type('Партнёры');
+  await admin.click('.modal .enum-add');
+  await admin.fill('.modal .enum-row:nth-child(2) .enum-value', 'Прямые');
+  await admin.click('.modal button:has-text("Несколько сразу")');
+  await admin.fill('.modal .enum-values textarea', 'Тендер\nВыставка');
+  await admin.click('.modal .enum-values .form button');
+  await admin.check('.modal .enum-row:nth-child(2) input[type=checkbox]');
+  await shot(admin, 'settings-custom-field');
+  await admin.click('.modal button[type=submit]');
+  await admin.waitForSelector('.uf-table tr:has-text("Канал продаж")');
+  // a text field
+  await admin.click('.uf-add');
+  await admin.fill('.modal input[name=label_ru]', 'Код проекта');
+  await admin.fill('.modal input[name=FIELD_NAME]', 'PROJECT_CODE');
+  await admin.click('.modal button[type=submit]');
+  await admin.waitForSelector('.uf-table tr:has-text("Код проекта")');
+  await shot(admin, 'settings-custom-fields');
+  const defs = await ok('crm.deal.userfield.list', {});
+  const chan = defs.find((d) => d.EDIT_FORM_LABEL.ru === 'Канал продаж');
+  const code = defs.find((d) => d.FIELD_NAME === 'UF_CRM_PROJECT_CODE');
+  check(chan && chan.USER_TYPE_ID === 'enumeration' && chan.EDIT_FORM_LABEL.en === 'Sales channel' && chan.SHOW_FILTER !== 'N' && chan.SHOW_IN_LIST === 'Y', chan);
+  check(chan.LIST.map((x) => `${x.VALUE}:${x.DEF}`).join() === 'Партнёры:N,Прямые:Y,Тендер:N,Выставка:N', chan.LIST);
+  check(code && code.USER_TYPE_ID === 'string' && code.EDIT_FORM_LABEL.en === 'Код проекта', code);
+  const partner = chan.LIST[0].ID;
+  // fill them in a deal's card
+  const id = await ok('crm.deal.add', { fields: { TITLE: 'Сделка с полями', OPPORTUNITY: 777 } });
+  await show(admin, `#/deal/list?open=deal/${id}`, `.slider [data-field=${chan.FIELD_NAME}]`);
+  await admin.click(`.slider [data-field=${chan.FIELD_NAME}] .field-value`);
+  await admin.selectOption(`.slider [data-field=${chan.FIELD_NAME}] select`, partner);
+  await admin.keyboard.press('Enter');
+  await admin.waitForSelector(`.slider [data-field=${chan.FIELD_NAME}] .field-value:has-text("Партнёры")`);
+  await admin.click('.slider [data-field=UF_CRM_PROJECT_CODE] .field-value');
+  await admin.fill('.slider [data-field=UF_CRM_PROJECT_CODE] input', 'PRJ-42');
+  await admin.keyboard.press('Enter');
+  await admin.waitForSelector('.slider [data-field=UF_CRM_PROJECT_CODE] .field-value:has-text("PRJ-42")');
+  const d = await ok('crm.deal.get', { id });
+  check(String(d[chan.FIELD_NAME]) === String(partner) && d.UF_CRM_PROJECT_CODE === 'PRJ-42', d);
+  await admin.keyboard.press('Escape');
+  // the list shows both as columns, and filters by both
+  await show(admin, '#/deal/list', '.grid tbody tr');
+  await admin.waitForSelector('th:has-text("Канал продаж")');
+  await admin.waitForSelector('th:has-text("Код проекта")');
+  await admin.click('.list-search button:has-text("Фильтр")');
+  await admin.selectOption(`.filter-panel [data-uf=${chan.FIELD_NAME}] select`, partner);
+  await admin.fill('.filter-panel [data-uf=UF_CRM_PROJECT_CODE] input', 'PRJ-4');
+  await admin.click('.filter-panel button:has-text("Найти")');
+  await until(async () => (await admin.$$('.grid tbody tr')).length === 1 && digits((await admin.textContent('.pager span')).split(/из|of/)[1]) === '1', 'one deal found');
+  const row = await admin.textContent('.grid tbody tr');
+  check(row.includes('Сделка с полями') && row.includes('Партнёры') && row.includes('PRJ-42'), row);
+  await admin.click('.filter-panel button:has-text("Сбросить")');
+});
+
+test('custom fields: a mandatory field is asked for in the card and the new-item form, and the API refuses it empty', async () => {
+  const code = (await ok('crm.deal.userfield.list', { filter: { FIELD_NAME: 'UF_CRM_PROJECT_CODE' } }))[0];
+  await show(admin, '#/settings/fields/deal', '.uf-table tr[data-uf=UF_CRM_PROJECT_CODE]');
+  await admin.click('.uf-table tr[data-uf=UF_CRM_PROJECT_CODE] button:has-text("Изменить")');
+  check(await admin.isDisabled('.modal input[name=MULTIPLE]'), 'multiple is fixed after creation');
+  await admin.check('.modal input[name=MANDATORY]');
+  await admin.click('.modal button[type=submit]');
+  await admin.waitForSelector('.uf-table tr[data-uf=UF_CRM_PROJECT_CODE] .badge:has-text("Обязательное")');
+  try {
+    check((await ok('crm.deal.userfield.get', { id: code.ID })).MANDATORY === 'Y');
+    // the card: emptying it is refused before it is sent
+    const [deal] = await ok('crm.deal.list', { filter: { TITLE: 'Сделка с полями' }, select: ['ID'] });
+    await show(admin, `#/deal/list?open=deal/${deal.ID}`, '.slider [data-field=UF_CRM_PROJECT_CODE] .req');
+    await admin.click('.slider [data-field=UF_CRM_PROJECT_CODE] .field-value');
+    await admin.fill('.slider [data-field=UF_CRM_PROJECT_CODE] input', '');
+    await admin.keyboard.press('Enter');
+    await admin.waitForSelector('.slider [data-field=UF_CRM_PROJECT_CODE] .field-error:has-text("Заполните обязательное поле «Код проекта»")');
+    check((await ok('crm.deal.get', { id: deal.ID })).UF_CRM_PROJECT_CODE === 'PRJ-42', 'unchanged');
+    await admin.keyboard.press('Escape');
+    await admin.keyboard.press('Escape');
+    // the new-deal form asks for it
+    await show(admin, '#/deal/kanban/0', 'section[data-stage="WON"] .kcard');
+    await admin.click('[data-create=deal]');
+    await admin.fill('.modal input[name=TITLE]', 'Сделка с обязательным полем');
+    await admin.click('.modal button[type=submit]');
+    await admin.waitForSelector('.modal .field-error:has-text("Код проекта")');
+    await admin.fill('.modal [data-field=UF_CRM_PROJECT_CODE] input', 'PRJ-7');
+    await admin.click('.modal button[type=submit]');
+    await admin.waitForSelector('.slider .card-title:has-text("Сделка с обязательным полем")');
+    const [made] = await ok('crm.deal.list', { filter: { TITLE: 'Сделка с обязательным полем' }, select: ['ID', 'UF_CRM_PROJECT_CODE'] });
+    check(made.UF_CRM_PROJECT_CODE === 'PRJ-7', made);
+    await admin.keyboard.press('Escape');
+    // quick add has no room for it: the API refuses, and the UI says so in its words
+    const refusal = await api('crm.deal.add', { fields: { TITLE: 'Без кода' } });
+    check(refusal.error_description, refusal);
+    allowHttpErrors = true;
+    await admin.click('section[data-stage="NEW"] .col-add');
+    await admin.fill('.quick-add input:not([type=number])', 'Без кода');
+    await admin.keyboard.press('Enter');
+    await toastSeen(admin, refusal.error_description);
+    allowHttpErrors = false;
+    await admin.keyboard.press('Escape');
+  } finally {
+    await ok('crm.deal.userfield.update', { id: code.ID, fields: { MANDATORY: 'N' } });
+  }
+});
+
+test('custom fields: a deal pipeline shows only the fields chosen for it', async () => {
+  const chan = (await ok('crm.deal.userfield.list', {})).find((d) => d.EDIT_FORM_LABEL.ru === 'Канал продаж');
+  await show(admin, '#/settings/fields/deal', `.uf-table tr[data-uf=${chan.FIELD_NAME}]`);
+  await admin.click(`.uf-table tr[data-uf=${chan.FIELD_NAME}] button:has-text("Изменить")`);
+  await admin.waitForSelector('.modal .uf-pipes input[name=pipe1]');
+  check(await admin.isChecked('.modal .uf-pipes input[name=pipe1]'), 'every pipeline shows a field at first');
+  await admin.uncheck('.modal .uf-pipes input[name=pipe1]');
+  await admin.click('.modal button[type=submit]');
+  await admin.waitForSelector('.modal', { state: 'detached' });
+  try {
+    const p1 = await ok('voronka.crm.deal.userfield.pipeline.get', { categoryId: 1 });
+    check(p1.configured && !p1.fields.includes(chan.FIELD_NAME) && p1.fields.includes('UF_CRM_PROJECT_CODE'), p1);
+    check(!(await ok('voronka.crm.deal.userfield.pipeline.get', { categoryId: 0 })).configured, 'the others untouched');
+    const [inOne] = await ok('crm.deal.list', { filter: { CATEGORY_ID: 1 }, select: ['ID'] });
+    await show(admin, `#/deal/list?open=deal/${inOne.ID}`, '.slider [data-field=UF_CRM_PROJECT_CODE]');
+    check(!(await admin.$(`.slider [data-field=${chan.FIELD_NAME}]`)), 'not in the pipeline\'s card');
+    const [inZero] = await ok('crm.deal.list', { filter: { CATEGORY_ID: 0 }, select: ['ID'] });
+    await show(admin, `#/deal/list?open=deal/${inZero.ID}`, `.slider [data-field=${chan.FIELD_NAME}]`);
+    await admin.keyboard.press('Escape');
+  } finally {
+    await ok('voronka.crm.deal.userfield.pipeline.set', { categoryId: 1, reset: true });
+  }
+});
+
+test('custom fields of every kind of input edited in the card: yes/no, dates, employees, CRM items, a file, money', async () => {
+  const mk = (f) => ok('crm.deal.userfield.add', { fields: f });
+  const ids = [
+    await mk({ FIELD_NAME: 'T_FLAG', USER_TYPE_ID: 'boolean', LABEL: 'Проверено юристом' }),
+    await mk({ FIELD_NAME: 'T_DATES', USER_TYPE_ID: 'date', MULTIPLE: 'Y', LABEL: 'Даты встреч' }),
+    await mk({ FIELD_NAME: 'T_PEOPLE', USER_TYPE_ID: 'employee', MULTIPLE: 'Y', LABEL: 'Участники' }),
+    await mk({ FIELD_NAME: 'T_LINK', USER_TYPE_ID: 'crm', SETTINGS: { COMPANY: 'Y', DEAL: 'Y' }, LABEL: 'Партнёр' }),
+    await mk({ FIELD_NAME: 'T_FILE', USER_TYPE_ID: 'file', LABEL: 'Смета' }),
+    await mk({ FIELD_NAME: 'T_MONEY', USER_TYPE_ID: 'money', LABEL: 'Бюджет клиента' }),
+  ];
+  try {
+    const id = await ok('crm.deal.add', { fields: { TITLE: 'Сделка со всеми полями' } });
+    const [company] = await ok('crm.company.list', { filter: { '%TITLE': 'Альфа' }, select: ['ID', 'TITLE'] });
+    await show(admin, `#/deal/list?open=deal/${id}`, '.slider [data-field=UF_CRM_T_FLAG]');
+    const field = (code) => `.slider [data-field=UF_CRM_${code}]`;
+    await admin.click(`${field('T_FLAG')} .field-value`);
+    await admin.check(`${field('T_FLAG')} input[type=checkbox]`);
+    await admin.click(`${field('T_FLAG')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_FLAG')} .field-value:has-text("да")`);
+    await admin.click(`${field('T_DATES')} .field-value`);
+    await admin.fill(`${field('T_DATES')} input[type=date]`, '2027-03-01');
+    await admin.click(`${field('T_DATES')} button:has-text("Добавить значение")`);
+    await admin.fill(`${field('T_DATES')} input[type=date] >> nth=1`, '2027-04-15');
+    await admin.click(`${field('T_DATES')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_DATES')} .field-value:has-text("15 апр. 2027")`);
+    await admin.click(`${field('T_PEOPLE')} .field-value`);
+    await admin.selectOption(`${field('T_PEOPLE')} select`, '2');
+    await admin.selectOption(`${field('T_PEOPLE')} select`, '3');
+    await admin.click(`${field('T_PEOPLE')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_PEOPLE')} .field-value:has-text("Иван Петров")`);
+    await admin.click(`${field('T_LINK')} .field-value`);
+    await admin.fill(`${field('T_LINK')} input[type=search]`, company.TITLE.replace(/[«»"]/g, ' ').trim().split(/\s+/).pop());
+    await admin.click(`${field('T_LINK')} .picker button:has(.badge:text-is("Компания")):has-text("${company.TITLE}")`);
+    await admin.click(`${field('T_LINK')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_LINK')} .field-value a:has-text("${company.TITLE}")`);
+    await admin.click(`${field('T_FILE')} .field-value`);
+    await admin.setInputFiles(`${field('T_FILE')} input[type=file]`, { name: 'смета.txt', mimeType: 'text/plain', buffer: Buffer.from('итого 100') });
+    await admin.waitForSelector(`${field('T_FILE')} .chip:has-text("смета.txt")`);
+    await admin.click(`${field('T_FILE')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_FILE')} .field-value:has-text("смета.txt")`);
+    await admin.click(`${field('T_MONEY')} .field-value`);
+    await admin.fill(`${field('T_MONEY')} input[type=number]`, '2500');
+    await admin.selectOption(`${field('T_MONEY')} select`, 'EUR');
+    await admin.click(`${field('T_MONEY')} button[type=submit]`);
+    await admin.waitForSelector(`${field('T_MONEY')} .field-value:has-text("2")`);
+    await admin.$eval(`${field('T_FLAG')}`, (el) => el.scrollIntoView({ block: 'start' }));
+    await shot(admin, 'card-custom-fields');
+    const d = await ok('crm.deal.get', { id });
+    check(d.UF_CRM_T_FLAG === true || String(d.UF_CRM_T_FLAG) === '1', d.UF_CRM_T_FLAG);
+    check(d.UF_CRM_T_DATES.map((x) => x.slice(0, 10)).join() === '2027-03-01,2027-04-15', d.UF_CRM_T_DATES);
+    check(d.UF_CRM_T_PEOPLE.map(String).join() === '2,3', d.UF_CRM_T_PEOPLE);
+    check(d.UF_CRM_T_LINK === `CO_${company.ID}`, d.UF_CRM_T_LINK);
+    check(d.UF_CRM_T_FILE?.name === 'смета.txt' && d.UF_CRM_T_FILE.size === Buffer.byteLength('итого 100'), d.UF_CRM_T_FILE);
+    check(d.UF_CRM_T_MONEY === '2500.00|EUR', d.UF_CRM_T_MONEY);
+    // the file is removed again
+    await admin.click(`${field('T_FILE')} .field-value`);
+    await admin.click(`${field('T_FILE')} .chip-x`);
+    await admin.click(`${field('T_FILE')} button[type=submit]`);
+    await until(async () => !(await ok('crm.deal.get', { id })).UF_CRM_T_FILE, 'the file removed');
+    await admin.keyboard.press('Escape');
+  } finally {
+    for (const x of ids) await ok('crm.deal.userfield.delete', { id: x });
+  }
 });
 
 test('live: a change in one browser shows in another within a second', async () => {

@@ -5,10 +5,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from './api.js';
 import { date, fieldLabel, t } from './i18n.js';
 import { closeCard, openCard } from './router.js';
-import { loadFields, loadTitles, on, refs, session, stagesOf, statusList, titles, useTopic, userName } from './state.js';
-import { HIDDEN, SECTIONS, TYPES, TYPE_BY_ID, itemTitle, statusEntityOf } from './entities.js';
-import { Value, linkedIds, linkedType } from './format.jsx';
+import { cardConfigs, loadCardConfig, loadFields, loadRights, loadTitles, on, refs, session, stagesOf, statusList, titles, useTopic, userName } from './state.js';
+import { TYPES, TYPE_BY_ID, itemTitle, statusEntityOf } from './entities.js';
+import { Value, isEmptyValue, linkedIds, linkedType } from './format.jsx';
 import { confirm, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
+import { CURRENCIES, UfInput, ufInitial, ufMissing, ufOut } from './ufields.jsx';
+import { LayoutEditor, cardSections, sectionTitle } from './cardlayout.jsx';
 import { Timeline } from './timeline.jsx';
 import { History, Products, Relations } from './cardtabs.jsx';
 
@@ -61,11 +63,39 @@ function Card({ type, id }) {
   const [tab, setTab] = useState('general');
   const [converting, setConverting] = useState(false);
   const [tlKey, setTlKey] = useState(0);
+  const [cfg, setCfg] = useState(null);       // the layout and the pipeline's custom fields
+  const [editing, setEditing] = useState(null); // the caller's rights while the layout is edited
+  const cfgKey = useRef('');
+
+  // The layout of the item's type and pipeline: the one kept from an earlier card at once (read
+  // again behind it), else waited for, so the fields do not jump.
+  const loadCfg = async (it) => {
+    const cat = type === 'deal' ? Number(it.CATEGORY_ID) || 0 : 0;
+    const key = `${T.id}:${cat}`;
+    if (cfgKey.current === key) return;
+    cfgKey.current = key;
+    const fresh = loadCardConfig(T.id, cat, T.method).catch(() => ({ layout: null, ufs: null }));
+    const apply = (c) => {
+      if (cfgKey.current !== key) return;
+      setCfg(c);
+      if (c.fields) setFields(c.fields);
+    };
+    const known = cardConfigs.get(key);
+    if (known) {
+      setCfg(known);
+      fresh.then(apply);
+    } else {
+      apply(await fresh);
+    }
+  };
 
   const load = async () => {
     try {
-      const [f, it] = await Promise.all([loadFields(T.method), call(`${T.method}.get`, { id })]);
+      const [, it] = await Promise.all([loadFields(T.method), call(`${T.method}.get`, { id })]);
+      // read the cache again: a card's batch (loadCfg) may have brought newer descriptors meanwhile
+      const f = await loadFields(T.method);
       setFields(f);
+      await loadCfg(it);
       setItem(it);
       loadTitles(linkedIds(f, Object.keys(f), [it])).catch(() => {});
     } catch (e) {
@@ -90,6 +120,20 @@ function Card({ type, id }) {
       setTlKey((k) => k + 1);
     }
   }), [type, id]);
+  // Custom fields changed in the settings: their descriptors and the layout are read again.
+  useEffect(() => on('fields', () => {
+    cfgKey.current = '';
+    load();
+  }), [type, id]);
+
+  const editLayout = async () => {
+    try {
+      setEditing(await loadRights());
+      setTab('general');
+    } catch (e) {
+      toastError(e);
+    }
+  };
 
   const save = async (patch) => {
     try {
@@ -131,6 +175,7 @@ function Card({ type, id }) {
         <TitleEdit type={type} item={item} onSave={save} />
         <div class="card-actions">
           {type === 'lead' && curStage?.sem !== 'S' && <button class="btn btn-primary" onClick={() => setConverting(true)}>{t('card.convert')}</button>}
+          <button class="btn btn-ghost layout-btn" aria-pressed={!!editing} onClick={() => (editing ? setEditing(null) : editLayout())}>{t('layout.edit')}</button>
           <button class="btn btn-ghost" onClick={remove}>{t('card.delete')}</button>
         </div>
         {T.hasStages && <StageBar type={type} item={item} stages={stages} onMove={save} />}
@@ -143,12 +188,17 @@ function Card({ type, id }) {
       <div class="card-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'general' && (
           <div class="card-general">
-            <div class="card-fields"><Fields type={type} item={item} fields={fields} onSave={save} /></div>
+            <div class="card-fields">
+              {editing
+                ? <LayoutEditor type={type} item={item} fields={fields} cfg={cfg} rights={editing}
+                  onDone={(c) => { if (c) setCfg(c); setEditing(null); }} />
+                : <Fields type={type} item={item} fields={fields} cfg={cfg} onSave={save} />}
+            </div>
             <div class="card-timeline"><Timeline refresh={tlKey} type={type} item={item} /></div>
           </div>
         )}
         {tab === 'products' && <Products type={type} item={item} onChanged={load} />}
-        {tab === 'relations' && <Relations type={type} item={item} />}
+        {tab === 'relations' && <Relations type={type} item={item} onChanged={load} />}
         {tab === 'history' && <History type={type} id={id} fields={fields} />}
       </div>
       {converting && <ConvertDialog lead={item} onClose={() => setConverting(false)} onDone={load} />}
@@ -160,6 +210,8 @@ function TitleEdit({ type, item, onSave }) {
   const [edit, setEdit] = useState(false);
   const code = type === 'contact' ? 'NAME' : 'TITLE';
   const [v, setV] = useState('');
+  const input = useRef();
+  useEffect(() => { if (edit) input.current?.focus(); }, [edit]);
   if (!edit)
     return (
       <h2 class="card-title">
@@ -172,7 +224,7 @@ function TitleEdit({ type, item, onSave }) {
   };
   return (
     <h2 class="card-title">
-      <input class="title-input" autoFocus value={v} aria-label={fieldLabel(code)} onInput={(e) => setV(e.currentTarget.value)}
+      <input class="title-input" ref={input} value={v} aria-label={fieldLabel(code)} onInput={(e) => setV(e.currentTarget.value)}
         onKeyDown={(e) => { if (e.key === 'Enter') done(true); if (e.key === 'Escape') { e.stopPropagation(); done(false); } }}
         onBlur={() => done(true)} />
     </h2>
@@ -207,49 +259,34 @@ function StageBar({ type, item, stages, onMove }) {
   );
 }
 
-function sectionsOf(type, fields, item) {
-  const used = new Set();
-  const out = SECTIONS[type].map(([key, codes]) => {
-    const list = codes.filter((c) => fields[c] && !(c === TYPES[type].stageField));
-    list.forEach((c) => used.add(c));
-    return [key, list];
-  });
-  // custom fields (UF_CRM_*) have a section of their own, after the standard ones
-  const custom = Object.keys(fields).filter((c) => c.startsWith('UF_') && !fields[c].isReadOnly && fields[c].type !== 'file');
-  custom.forEach((c) => used.add(c));
-  out.push(['custom', custom]);
-  const more = Object.keys(fields).filter((c) => !used.has(c) && !HIDDEN.has(c) && c !== TYPES[type].stageField &&
-    !fields[c].isReadOnly && fields[c].type !== 'file');
-  out.push(['more', more]);
-  const info = ['CREATED_BY_ID', 'DATE_CREATE', 'MODIFY_BY_ID', 'DATE_MODIFY'].filter((c) => fields[c] && item[c]);
-  out.push(['info', info]);
-  return out;
-}
-
-function Fields({ type, item, fields, onSave }) {
+function Fields({ type, item, fields, cfg, onSave }) {
   const [showMore, setShowMore] = useState(false);
-  const secs = sectionsOf(type, fields, item);
-  const heading = { about: type === 'deal' ? t('card.about') : t(`card.about.${type}`), client: t('card.client'), custom: t('card.custom'), more: t('card.more'), info: '' };
-  return secs.map(([key, codes]) => {
-    if (!codes.length) return null;
-    if (key === 'more' && !showMore)
-      return <button key={key} class="link-btn" onClick={() => setShowMore(true)}>{t('card.more')} ({codes.length})</button>;
-    return (
-      <section key={key} class={`fsec fsec-${key}`} aria-label={heading[key] || undefined}>
-        {heading[key] && <h3>{heading[key]}</h3>}
-        {codes.map((c) => <Field key={c} type={type} code={c} desc={fields[c]} item={item} onSave={onSave} />)}
-      </section>
-    );
-  });
+  const { layout, more, info } = cardSections(type, fields, item, cfg);
+  const field = (c, title) => <Field key={c} type={type} code={c} title={title} desc={fields[c]} item={item} onSave={onSave} />;
+  return (
+    <>
+      {layout.map((s) => (s.elements.length ? (
+        <section key={s.name} class="fsec" data-section={s.name} aria-label={sectionTitle(type, s)}>
+          <h3>{sectionTitle(type, s)}</h3>
+          {s.elements.map((e) => field(e.name, e.title))}
+        </section>
+      ) : null))}
+      {more.length > 0 && (showMore
+        ? <section class="fsec fsec-more" aria-label={t('card.more')}><h3>{t('card.more')}</h3>{more.map((c) => field(c))}</section>
+        : <button class="link-btn" onClick={() => setShowMore(true)}>{t('card.more')} ({more.length})</button>)}
+      {info.length > 0 && <section class="fsec fsec-info">{info.map((c) => field(c))}</section>}
+    </>
+  );
 }
 
-function Field({ type, code, desc, item, onSave }) {
+function Field({ type, code, title, desc, item, onSave }) {
   const [edit, setEdit] = useState(false);
   const readOnly = desc.isReadOnly;
-  const label = fieldLabel(code, desc);
+  const label = title || fieldLabel(code, desc);
+  const missing = desc.isRequired && desc.type !== 'boolean' && isEmptyValue(item[code]);
   return (
-    <div class={`field ${edit ? 'editing' : ''}`} data-field={code}>
-      <div class="field-label" id={`fl-${code}`}>{label}</div>
+    <div class={`field ${edit ? 'editing' : ''} ${missing ? 'missing' : ''}`} data-field={code}>
+      <div class="field-label" id={`fl-${code}`}>{label}{desc.isRequired && <span class="req" title={t('uf.required')}> *</span>}</div>
       {edit ? (
         <Editor type={type} code={code} desc={desc} item={item} label={label}
           onCancel={() => setEdit(false)} onSave={async (v) => { if (await onSave({ [code]: v })) setEdit(false); }} />
@@ -259,26 +296,40 @@ function Field({ type, code, desc, item, onSave }) {
         <button class="field-value editable" aria-labelledby={`fl-${code}`} aria-describedby={`fl-${code}-hint`}
           onClick={(e) => { if (!e.target.closest('a')) setEdit(true); }}>
           <Value type={type} code={code} desc={desc} item={item} />
-          <span id={`fl-${code}-hint`} class="sr-only">{t('edit')}</span>
+          <span id={`fl-${code}-hint`} class="sr-only">{missing ? t('uf.required') : t('edit')}</span>
         </button>
       )}
     </div>
   );
 }
 
-const CURRENCIES = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UAH', 'CNY'];
-
 // The editor of one field, by its type; Enter (or the button) saves, Esc cancels.
 function Editor({ type, code, desc, item, label, onSave, onCancel }) {
   const raw = item[code];
-  const initial = desc.type === 'date' || desc.type === 'datetime' ? (raw || '').slice(0, desc.type === 'date' ? 10 : 16) : raw ?? '';
+  const custom = code.startsWith('UF_');
+  const initial = custom ? ufInitial(desc, raw)
+    : desc.type === 'date' || desc.type === 'datetime' ? (raw || '').slice(0, desc.type === 'date' ? 10 : 16) : raw ?? '';
   const [v, setV] = useState(initial);
   const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const form = useRef();
+  // The browser honours autofocus only once per page: the editor takes the focus itself.
+  useEffect(() => {
+    const f = form.current;
+    (f?.querySelector('[autofocus]') || f?.querySelector('input,select,textarea'))?.focus();
+  }, []);
   const submit = async (e) => {
     e?.preventDefault();
+    // a mandatory field is not sent empty (the API would refuse it too)
+    if (custom ? ufMissing(desc, v) : desc.isRequired && isEmptyValue(typeof v === 'string' ? v.trim() : v)) {
+      setError(t('uf.requiredMsg', { name: label }));
+      return;
+    }
+    setError('');
     setBusy(true);
     let out = v;
     if (desc.type === 'crm_multifield') out = multiPatch(raw || [], v);
+    if (custom) out = ufOut(desc, v);
     await onSave(out);
     setBusy(false);
   };
@@ -287,8 +338,13 @@ function Editor({ type, code, desc, item, label, onSave, onCancel }) {
       e.stopPropagation();
       onCancel();
     }
+    // Enter on a single select saves, as it does in a text input (the browser does not submit)
+    if (e.key === 'Enter' && e.target.tagName === 'SELECT' && !e.target.multiple) {
+      e.preventDefault();
+      submit();
+    }
   };
-  const input = (() => {
+  const input = custom ? <UfInput code={code} desc={desc} value={v} onChange={setV} label={label} autoFocus /> : (() => {
     switch (desc.type) {
       case 'crm_status': {
         const list = statusList(statusEntityOf(type, code, desc, item));
@@ -336,8 +392,9 @@ function Editor({ type, code, desc, item, label, onSave, onCancel }) {
     }
   })();
   return (
-    <form class="editor" onSubmit={submit} onKeyDown={keys}>
+    <form class="editor" ref={form} onSubmit={submit} onKeyDown={keys}>
       {input}
+      {error && <div class="field-error" role="alert">{error}</div>}
       <div class="row">
         <button class="btn btn-primary btn-sm" type="submit" disabled={busy}>{t('save')}</button>
         <button class="btn btn-sm" type="button" onClick={onCancel}>{t('cancel')}</button>

@@ -6,6 +6,7 @@ import { cardHref } from './router.js';
 import { loadTitles, titles, useTopic, userName } from './state.js';
 import { TYPES, itemTitle } from './entities.js';
 import { Spinner, toast, toastError } from './ui.jsx';
+import { CreateDialog } from './common.jsx';
 
 export function History({ type, id, fields }) {
   const [rows, setRows] = useState(null);
@@ -136,10 +137,37 @@ export function Products({ type, item, onChanged }) {
 
 const REL = { contact: 'rel.contacts', company: 'rel.companies', deal: 'rel.deals', lead: 'rel.leads' };
 
+// C5: a new contact or company made from the relations tab and linked to the item at once: the
+// item's type → the new type → [method, params of the link].
+const LINK_NEW = {
+  deal: { contact: (id, x) => ['crm.deal.contact.add', { id, fields: { CONTACT_ID: x } }], company: (id, x) => ['crm.deal.update', { id, fields: { COMPANY_ID: x } }] },
+  lead: { contact: (id, x) => ['crm.lead.contact.add', { id, fields: { CONTACT_ID: x } }], company: (id, x) => ['crm.lead.update', { id, fields: { COMPANY_ID: x } }] },
+  contact: { company: (id, x) => ['crm.contact.company.add', { id, fields: { COMPANY_ID: x } }] },
+  company: { contact: (id, x) => ['crm.company.contact.add', { id, fields: { CONTACT_ID: x } }] },
+};
+// What the new item starts with: a lead's person and company name.
+function prefill(type, item, kind) {
+  if (type !== 'lead') return {};
+  if (kind === 'company') return item.COMPANY_TITLE ? { TITLE: item.COMPANY_TITLE } : {};
+  return { NAME: item.NAME || '', LAST_NAME: item.LAST_NAME || '', PHONE: item.PHONE?.[0]?.VALUE || '', EMAIL: item.EMAIL?.[0]?.VALUE || '' };
+}
+
 // The items linked to this one: contacts and companies it names, deals and leads that name it.
-export function Relations({ type, item }) {
+export function Relations({ type, item, onChanged }) {
   useTopic('titles');
   const [groups, setGroups] = useState(null);
+  const [making, setMaking] = useState(null); // 'contact' | 'company'
+  const link = async (kind, newId) => {
+    try {
+      const [method, params] = LINK_NEW[type][kind](Number(item.ID), Number(newId));
+      await call(method, params);
+      toast(t('rel.created'));
+    } catch (e) {
+      toastError(e);
+    }
+    setMaking(null);
+    await onChanged?.();
+  };
   useEffect(() => {
     (async () => {
       const ids = (v) => (Array.isArray(v) ? v : v ? [v] : []).map(Number).filter(Boolean);
@@ -178,9 +206,17 @@ export function Relations({ type, item }) {
   }, [type, item]);
   if (!groups) return <Spinner />;
   const nonEmpty = groups.filter(([, list]) => list.length);
-  if (!nonEmpty.length) return <p class="muted pad">{t('rel.none')}</p>;
+  const kinds = Object.keys(LINK_NEW[type] || {});
   return (
     <div class="relations">
+      {kinds.length > 0 && (
+        <div class="row rel-actions">
+          {kinds.map((k) => <button key={k} class="btn btn-sm" data-new-linked={k} onClick={() => setMaking(k)}>+ {t(`rel.new.${k}`)}</button>)}
+        </div>
+      )}
+      {!nonEmpty.length && <p class="muted pad">{t('rel.none')}</p>}
+      {making && <CreateDialog type={making} title={t(`rel.new.${making}`)} initial={prefill(type, item, making)}
+        onClose={() => setMaking(null)} onCreated={(id) => link(making, id)} />}
       {nonEmpty.map(([k, list]) => (
         <section key={k} class="fsec">
           <h3>{t(REL[k])}</h3>

@@ -287,6 +287,8 @@ function QuickAdd({ type, onSave, onCancel }) {
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
+  const first = useRef();
+  useEffect(() => first.current?.focus(), []); // autofocus works once per page only
   const submit = async (e) => {
     e.preventDefault();
     if (!title.trim() || busy) return;
@@ -296,7 +298,7 @@ function QuickAdd({ type, onSave, onCancel }) {
   };
   return (
     <form class="quick-add" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <input autoFocus placeholder={t('kanban.title')} aria-label={t('kanban.title')} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      <input ref={first} placeholder={t('kanban.title')} aria-label={t('kanban.title')} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
       <input type="number" min="0" step="any" placeholder={t('kanban.amount')} aria-label={t('kanban.amount')} value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
       <div class="row">
         <button class="btn btn-primary btn-sm" type="submit" disabled={busy}>{t('kanban.save')}</button>

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { batch, call, callFull, toQuery } from './api.js';
 import { fieldLabel, num, t } from './i18n.js';
 import { cardHref, go } from './router.js';
-import { loadFields, loadTitles, on, refs, stagesOf, useTopic, userName } from './state.js';
+import { customCodes, loadFields, loadTitles, on, refs, stagesOf, statusList, useTopic, userName } from './state.js';
 import { TYPES, TYPE_BY_ID, itemTitle } from './entities.js';
 import { Value, linkedIds } from './format.jsx';
 import { confirm, Menu, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
@@ -24,8 +24,37 @@ const store = {
   set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
 };
 
+// Custom fields in the filter panel: those marked "show in filter" (SHOW_FILTER other than N),
+// of the types a simple input can ask for (files and CRM bindings are not filtered here).
+const UF_RANGE = new Set(['integer', 'double', 'date', 'datetime']);
+const UF_TEXT = new Set(['string', 'url', 'address', 'money']);
+function filterCodes(fields) {
+  return fields ? customCodes(fields).filter((c) => fields[c].uf && fields[c].uf.SHOW_FILTER !== 'N' && !['file', 'crm'].includes(fields[c].type)) : [];
+}
+function ufFilter(out, fields, uf) {
+  for (const [code, v] of Object.entries(uf || {})) {
+    const d = fields?.[code];
+    if (!d || v === '' || v === undefined || v === null) continue;
+    if (UF_RANGE.has(d.type)) {
+      const day = d.type === 'datetime';
+      if (v.from) out[`>=${code}`] = day ? `${v.from}T00:00:00` : v.from;
+      if (v.to) out[`<=${code}`] = day ? `${v.to}T23:59:59` : v.to;
+    } else if (UF_TEXT.has(d.type)) {
+      // "I" asks for the exact value; the mask and substring modes both search inside the text
+      out[d.uf?.SHOW_FILTER === 'I' ? code : `%${code}`] = v;
+    } else {
+      out[code] = v;
+    }
+  }
+}
+
+// The columns shown before the user chooses: the type's own, then custom fields marked "show in list".
+function defaultColumns(T, fields) {
+  return [...T.columns, ...(fields ? customCodes(fields).filter((c) => fields[c].uf?.SHOW_IN_LIST === 'Y') : [])];
+}
+
 // The UI's filter → the API's filter.
-function apiFilter(type, f, searchIds) {
+function apiFilter(type, f, searchIds, fields) {
   const T = TYPES[type];
   const out = {};
   if (type === 'deal' && f.category !== undefined && f.category !== '') out.CATEGORY_ID = Number(f.category);
@@ -37,6 +66,7 @@ function apiFilter(type, f, searchIds) {
   if (f.max) out['<=OPPORTUNITY'] = Number(f.max);
   if (f.q && searchIds) out['@ID'] = searchIds.length ? searchIds : [0];
   else if (f.q) out[T.searchField] = f.q;
+  ufFilter(out, fields, f.uf);
   return out;
 }
 
@@ -44,8 +74,10 @@ export function ListPage({ type, query }) {
   useTopic('refs');
   useTopic('titles');
   const T = TYPES[type];
+  useTopic('fields');
   const [fields, setFields] = useState(null);
-  const [cols, setCols] = useState(() => store.get(`voronka.cols.${type}`, T.columns));
+  const [chosenCols, setCols] = useState(() => store.get(`voronka.cols.${type}`, null));
+  const cols = chosenCols || defaultColumns(T, fields);
   const [order, setOrder] = useState({ ID: 'DESC' });
   const initial = useMemo(() => {
     const f = {};
@@ -64,13 +96,15 @@ export function ListPage({ type, query }) {
   const seq = useRef(0);
 
   useEffect(() => {
-    setCols(store.get(`voronka.cols.${type}`, T.columns));
+    setCols(store.get(`voronka.cols.${type}`, null));
     setFilter(initial);
     setStart(0);
     setSelected(new Set());
     setRows(null);
     loadFields(T.method).then(setFields, toastError);
   }, [type, initial]);
+  // custom fields changed in the settings: the columns and the filter follow
+  useEffect(() => on('fields', () => loadFields(T.method).then(setFields, toastError)), [type]);
 
   const load = async () => {
     const my = ++seq.current;
@@ -81,7 +115,7 @@ export function ListPage({ type, query }) {
         : null;
       const select = [...new Set(['ID', 'TITLE', 'NAME', 'LAST_NAME', 'CURRENCY_ID', 'CATEGORY_ID', T.stageField, ...cols].filter(Boolean))]
         .filter((c) => !fields || fields[c]);
-      const r = await callFull(`${T.method}.list`, { filter: apiFilter(type, filter, ids), order, select, start });
+      const r = await callFull(`${T.method}.list`, { filter: apiFilter(type, filter, ids, fields), order, select, start });
       if (my !== seq.current) return;
       setRows(r.result);
       setTotal(r.total ?? r.result.length);
@@ -148,7 +182,7 @@ export function ListPage({ type, query }) {
     }
   };
 
-  const exportHref = (ext) => `/crm/export/${type}.${ext}?${toQuery({ filter: apiFilter(type, filter), order: { ID: 'DESC' }, select: cols.filter((c) => fields?.[c]) })}`;
+  const exportHref = (ext) => `/crm/export/${type}.${ext}?${toQuery({ filter: apiFilter(type, filter, null, fields), order: { ID: 'DESC' }, select: cols.filter((c) => fields?.[c]) })}`;
   const category = type === 'deal' ? Number(filter.category) || 0 : 0;
   const stages = stagesOf(type, category);
 
@@ -162,7 +196,7 @@ export function ListPage({ type, query }) {
             onKeyDown={(e) => { if (e.key === 'Enter') { setFilter({ ...filter, q: e.currentTarget.value.trim() }); setStart(0); } }}
             onChange={(e) => { setFilter({ ...filter, q: e.currentTarget.value.trim() }); setStart(0); }} />
           <button class={`btn ${showFilter ? 'active' : ''}`} aria-expanded={showFilter} onClick={() => setShowFilter(!showFilter)}>
-            {t('list.filter')}{Object.keys(apiFilter(type, { ...filter, q: '' })).length ? ` (${Object.keys(apiFilter(type, { ...filter, q: '' })).length})` : ''}
+            {t('list.filter')}{Object.keys(apiFilter(type, { ...filter, q: '' }, null, fields)).length ? ` (${Object.keys(apiFilter(type, { ...filter, q: '' }, null, fields)).length})` : ''}
           </button>
         </div>
         <span class="grow" />
@@ -174,7 +208,7 @@ export function ListPage({ type, query }) {
         <CreateButton type={type} categoryId={category} />
       </div>
       {showFilter && (
-        <FilterPanel type={type} filter={filter} stages={stages}
+        <FilterPanel type={type} filter={filter} stages={stages} fields={fields}
           onApply={(f) => { setFilter(f); setStart(0); }} />
       )}
       {selected.size > 0 && (
@@ -251,7 +285,8 @@ export function ListPage({ type, query }) {
 }
 
 function ColumnChooser({ fields, cols, onChange }) {
-  const all = Object.keys(fields).filter((c) => !['LINK', 'PHOTO', 'LOGO'].includes(c));
+  // custom fields not marked "show in list" are not offered (Bitrix24's SHOW_IN_LIST)
+  const all = Object.keys(fields).filter((c) => !['LINK', 'PHOTO', 'LOGO'].includes(c) && (!fields[c].uf || fields[c].uf.SHOW_IN_LIST === 'Y' || cols.includes(c)));
   return (
     <Menu label={t('list.columns')} align="right" button={<span aria-hidden="true">⚙</span>}>
       <div class="col-chooser">
@@ -267,7 +302,45 @@ function ColumnChooser({ fields, cols, onChange }) {
   );
 }
 
-function FilterPanel({ type, filter, stages, onApply }) {
+// One custom field's filter input, by its type.
+function UfFilterInput({ code, desc, value, onChange }) {
+  const label = fieldLabel(code, desc);
+  if (UF_RANGE.has(desc.type)) {
+    const kind = desc.type === 'date' || desc.type === 'datetime' ? 'date' : 'number';
+    const v = value || {};
+    return (
+      <fieldset class="uf-range" data-uf={code}>
+        <legend>{label}</legend>
+        <input type={kind} aria-label={`${label}: ${t('uf.from')}`} placeholder={t('uf.from')} value={v.from || ''} onInput={(e) => onChange({ ...v, from: e.currentTarget.value })} />
+        <input type={kind} aria-label={`${label}: ${t('uf.to')}`} placeholder={t('uf.to')} value={v.to || ''} onInput={(e) => onChange({ ...v, to: e.currentTarget.value })} />
+      </fieldset>
+    );
+  }
+  let input;
+  const set = (e) => onChange(e.currentTarget.value);
+  switch (desc.type) {
+    case 'enumeration':
+      input = <select value={value || ''} onChange={set}><option value="">{t('list.any')}</option>
+        {(desc.items || []).map((x) => <option key={x.ID} value={x.ID}>{x.VALUE}</option>)}</select>;
+      break;
+    case 'boolean':
+      input = <select value={value ?? ''} onChange={set}><option value="">{t('list.any')}</option>
+        <option value="1">{t('yes')}</option><option value="0">{t('no')}</option></select>;
+      break;
+    case 'employee':
+      input = <UserSelect value={value} allowEmpty onChange={onChange} />;
+      break;
+    case 'crm_status':
+      input = <select value={value || ''} onChange={set}><option value="">{t('list.any')}</option>
+        {statusList(desc.settings?.ENTITY_TYPE).map((x) => <option key={x.STATUS_ID} value={x.STATUS_ID}>{x.NAME}</option>)}</select>;
+      break;
+    default:
+      input = <input type="text" value={value || ''} onInput={set} />;
+  }
+  return <label data-uf={code}>{label}{input}</label>;
+}
+
+function FilterPanel({ type, filter, stages, fields, onApply }) {
   const T = TYPES[type];
   const [f, setF] = useState(filter);
   const [presets, setPresets] = useState(() => store.get(`voronka.presets.${type}`, []));
@@ -327,6 +400,9 @@ function FilterPanel({ type, filter, stages, onApply }) {
             <label>{t('list.amountTo')}<input type="number" min="0" value={f.max || ''} onInput={set('max')} /></label>
           </>
         )}
+        {filterCodes(fields).map((c) => (
+          <UfFilterInput key={c} code={c} desc={fields[c]} value={f.uf?.[c]} onChange={(v) => setF({ ...f, uf: { ...(f.uf || {}), [c]: v } })} />
+        ))}
       </div>
       <div class="row">
         <button class="btn btn-primary" type="submit">{t('list.apply')}</button>

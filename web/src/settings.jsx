@@ -1,7 +1,7 @@
 // Settings for the administrator: the reference-list editor (L1–L3: add, rename, colour, reorder
-// by drag or Alt+↑/↓, delete, with a live preview of the stage bar) and the pipelines editor
-// (D1–D4: add, rename, delete; the default pipeline is marked and has no delete). A refusal is shown
-// exactly as the API words it.
+// by drag or Alt+↑/↓, delete, with a live preview of the stage bar), the pipelines editor
+// (D1–D4: add, rename, delete; the default pipeline is marked and has no delete) and the custom
+// fields (ufsettings.jsx). A refusal is shown exactly as the API words it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { batch, call } from './api.js';
 import { num, t } from './i18n.js';
@@ -9,6 +9,7 @@ import { go, href } from './router.js';
 import { loadStatuses, refs, session, statusList, useTopic } from './state.js';
 import { confirm, Spinner, toast } from './ui.jsx';
 import { Icon } from './icons.jsx';
+import { LazyRights, RightsTab } from './rightstab.jsx';
 
 export function Settings({ tab, arg }) {
   return (
@@ -18,12 +19,25 @@ export function Settings({ tab, arg }) {
         <div class="seg" role="tablist">
           <a href="#/settings/lists/STATUS" role="tab" aria-selected={tab === 'lists'} class={tab === 'lists' ? 'active' : ''}>{t('set.lists')}</a>
           <a href="#/settings/pipelines" role="tab" aria-selected={tab === 'pipelines'} class={tab === 'pipelines' ? 'active' : ''}>{t('set.pipelines')}</a>
+          <a href="#/settings/fields/deal" role="tab" aria-selected={tab === 'fields'} class={tab === 'fields' ? 'active' : ''}>{t('set.fields')}</a>
+          <RightsTab active={tab === 'rights'} />
         </div>
       </div>
-      {!session.isAdmin && <p class="notice" role="note">{t('set.adminOnly')}</p>}
-      {tab === 'pipelines' ? <Pipelines /> : <Lists entityId={arg || 'STATUS'} />}
+      {!session.isAdmin && tab !== 'fields' && tab !== 'rights' && <p class="notice" role="note">{t('set.adminOnly')}</p>}
+      {tab === 'rights' ? <LazyRights arg={arg} /> : tab === 'pipelines' ? <Pipelines /> : tab === 'fields' ? <LazyFields type={arg || 'deal'} /> : <Lists entityId={arg || 'STATUS'} />}
     </div>
   );
+}
+
+// The custom-fields screen is for administrators only: its code is a chunk of its own, fetched
+// the first time the tab opens, so the app everyone loads stays small.
+let fieldsModule = null;
+function LazyFields({ type }) {
+  const [mod, setMod] = useState(fieldsModule);
+  useEffect(() => {
+    if (!mod) import('./ufsettings.jsx').then((m) => { fieldsModule = m; setMod(m); }, (e) => toast(e.message, 'error'));
+  }, []);
+  return mod ? <mod.CustomFields type={type} /> : <Spinner />;
 }
 
 function Refusal({ error, onClose }) {

@@ -127,13 +127,78 @@ export function startEvents() {
 export { session };
 
 // ---- field descriptors (crm.X.fields), fetched once per type ----
+// Custom fields (UF_CRM_*) come with their definitions (crm.X.userfield.list, the same batch):
+// labels per language, sort, "show in filter" and "show in list", which crm.X.fields lacks.
 const fieldCache = new Map();
+const fieldCmds = (method) => ({
+  f: [`${method}.fields`],
+  u: [`${method}.userfield.list`, { order: { SORT: 'ASC', ID: 'ASC' } }],
+});
+function mergeFields(r) {
+  if (!r.f) throw new Error(r.__errors?.f?.error_description || 'crm.fields');
+  const out = { ...r.f };
+  for (const d of Array.isArray(r.u) ? r.u : []) {
+    if (!out[d.FIELD_NAME]) continue;
+    out[d.FIELD_NAME] = { ...out[d.FIELD_NAME], uf: d, labels: d.EDIT_FORM_LABEL, sort: Number(d.SORT) || 0 };
+  }
+  return out;
+}
 export function loadFields(method) {
-  if (!fieldCache.has(method)) fieldCache.set(method, call(`${method}.fields`).catch((e) => {
+  if (!fieldCache.has(method)) fieldCache.set(method, batch(fieldCmds(method), { halt: false }).then(mergeFields).catch((e) => {
     fieldCache.delete(method);
     throw e;
   }));
   return fieldCache.get(method);
+}
+
+// Custom fields changed (settings): descriptors are read again, and screens showing them redraw.
+export function dropFields(method) {
+  if (method) fieldCache.delete(method);
+  else fieldCache.clear();
+  cardConfigs.clear();
+  emit('fields');
+}
+
+// The custom fields of a descriptor map, in their sort order.
+export function customCodes(fields) {
+  return Object.keys(fields).filter((c) => c.startsWith('UF_'))
+    .sort((a, b) => (fields[a].sort || 0) - (fields[b].sort || 0) || (Number(fields[a].uf?.ID) || 0) - (Number(fields[b].uf?.ID) || 0));
+}
+
+// ---- the caller's CRM rights (voronka.crm.rights.get), read when first needed ----
+let rightsPromise = null;
+export function loadRights() {
+  if (!rightsPromise) rightsPromise = call('voronka.crm.rights.get').catch((e) => {
+    rightsPromise = null;
+    throw e;
+  });
+  return rightsPromise;
+}
+export const canSettings = (r) => session.isAdmin || r?.ADMIN === 'Y' || r?.SETTINGS === 'Y';
+
+// ---- card layouts (C2) and a pipeline's custom fields (D5), per type and pipeline ----
+// {layout: the stored sections or null (the default), ufs: Set of the pipeline's custom fields or
+// null (all), fields: the type's descriptors}. Kept for the session and read again whenever a card
+// opens (one batch), which also brings the descriptors up to date: a custom field another
+// administrator added shows in the next card opened.
+export const cardConfigs = new Map();
+export async function loadCardConfig(typeId, categoryId, method) {
+  const extras = typeId === 2 ? { categoryId: Number(categoryId) || 0 } : undefined;
+  const cmds = { layout: ['crm.item.details.configuration.get', { entityTypeId: typeId, scope: 'P', extras }] };
+  if (typeId === 2) cmds.ufs = ['voronka.crm.deal.userfield.pipeline.get', { categoryId: Number(categoryId) || 0 }];
+  if (method) Object.assign(cmds, fieldCmds(method));
+  const r = await batch(cmds, { halt: false });
+  const cfg = {
+    layout: Array.isArray(r.layout) && r.layout.length ? r.layout : null,
+    ufs: r.ufs && r.ufs.configured ? new Set(r.ufs.fields) : null,
+    fields: null,
+  };
+  if (method && r.f) {
+    cfg.fields = mergeFields(r);
+    fieldCache.set(method, Promise.resolve(cfg.fields));
+  }
+  cardConfigs.set(`${typeId}:${Number(categoryId) || 0}`, cfg);
+  return cfg;
 }
 
 // ---- titles of linked items (a deal's company, a contact's companies…), fetched once per id ----

@@ -1,6 +1,6 @@
-// C6: the timeline of an item — an editor for comments (bold, italic, lists, @mentions, files) and
-// activities, then pinned comments, then comments and activities newest first
-// (voronka.crm.timeline.list). Comments are BB-code, as Bitrix24 keeps them; they are rendered
+// C6: the timeline of an item — a rich-text editor for comments (bold, italic, lists, @mentions,
+// files; written as BB-code) and activities, then pinned comments, then comments and activities
+// newest first (voronka.crm.timeline.list). Comments are BB-code, as Bitrix24 keeps them; they are rendered
 // into elements here, never as HTML.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, callFull } from './api.js';
@@ -75,52 +75,128 @@ function fileBase64(file) {
   });
 }
 
-// The textarea is uncontrolled: what is typed lives in the element itself, so no re-render
-// (the card reloading after a live event, say) can put an older text back under the caret.
+// The rich text of the editor → BB-code, as the API keeps comments: bold, italic, underline,
+// strike, lists, mentions ([USER=id]name[/USER]) and links; block elements end lines.
+const BB_TAG = { B: 'b', STRONG: 'b', I: 'i', EM: 'i', U: 'u', S: 's', STRIKE: 's', DEL: 's' };
+export function toBB(root) {
+  let out = '';
+  const nl = () => { if (out && !out.endsWith('\n')) out += '\n'; };
+  const walk = (n) => {
+    if (n.nodeType === 3) {
+      out += n.nodeValue.replace(/\u00a0/g, ' ').replace(/\u200b/g, '');
+      return;
+    }
+    if (n.nodeType !== 1) return;
+    const tag = n.tagName;
+    if (n.dataset?.user) {
+      out += `[USER=${n.dataset.user}]${n.textContent.replace(/^@/, '')}[/USER]`;
+      return;
+    }
+    if (tag === 'BR') {
+      out += '\n';
+      return;
+    }
+    const kids = () => n.childNodes.forEach(walk);
+    if (BB_TAG[tag]) {
+      const inner = toBB(n);
+      if (inner.trim()) out += `[${BB_TAG[tag]}]${inner}[/${BB_TAG[tag]}]`;
+      else out += inner;
+    } else if (tag === 'UL' || tag === 'OL') {
+      nl();
+      out += '[list]\n';
+      n.childNodes.forEach(walk);
+      nl();
+      out += '[/list]\n';
+    } else if (tag === 'LI') {
+      out += '[*]';
+      kids();
+      nl();
+    } else if (tag === 'A' && /^https?:\/\//i.test(n.getAttribute('href') || '')) {
+      out += `[url=${n.getAttribute('href')}]${toBB(n)}[/url]`;
+    } else if (tag === 'DIV' || tag === 'P') {
+      nl();
+      kids();
+      nl();
+    } else {
+      kids();
+    }
+  };
+  root.childNodes.forEach(walk);
+  return out.replace(/\n+$/, '');
+}
+
+// The comment editor: rich text (contenteditable) written as BB-code. Its content is the element's
+// own, never rendered by Preact, so no re-render (the card reloading after a live event, say) can
+// put an older text back under the caret. Ctrl+B / Ctrl+I work as everywhere; the toolbar keeps
+// the caret where it was; "@" and a name's first letters offer colleagues to mention; a paste
+// comes in as plain text.
 function CommentEditor({ type, item, onAdded }) {
   const [empty, setEmpty] = useState(true);
   const [files, setFiles] = useState([]);
-  const [mention, setMention] = useState(null); // {q, at}
+  const [mention, setMention] = useState(null); // {q, node, at}: the "@…" typed, in its text node
+  const [active, setActive] = useState(0);      // the colleague ↑/↓ point at in the picker
   const [busy, setBusy] = useState(false);
   const area = useRef();
+  const range = useRef(null); // the caret when the editor lost the focus
 
-  const setValue = (v, caret) => {
+  const refresh = () => setEmpty(!area.current.textContent.trim() && !area.current.querySelector('[data-user]'));
+  const restore = () => {
     const el = area.current;
-    el.value = v;
-    setEmpty(!v.trim());
     el.focus();
-    el.setSelectionRange(caret, caret);
+    const sel = getSelection();
+    if (range.current && el.contains(range.current.startContainer)) {
+      sel.removeAllRanges();
+      sel.addRange(range.current);
+    }
   };
-  const wrap = (open, close = open.replace('[', '[/')) => {
-    const el = area.current;
-    const v = el.value;
-    const a = el.selectionStart;
-    const b = el.selectionEnd;
-    setValue(v.slice(0, a) + open + v.slice(a, b) + close + v.slice(b), b + open.length);
+  const format = (cmd) => {
+    restore();
+    document.execCommand(cmd, false);
+    refresh();
   };
-  const onInput = (e) => {
-    const el = e.currentTarget;
-    setEmpty(!el.value.trim());
-    const m = /(^|\s)@([\p{L}\d]*)$/u.exec(el.value.slice(0, el.selectionStart));
-    setMention(m ? { q: m[2].toLowerCase(), at: el.selectionStart - m[2].length - 1 } : null);
+  const onInput = () => {
+    refresh();
+    const sel = getSelection();
+    const node = sel.anchorNode;
+    if (!sel.isCollapsed || !node || node.nodeType !== 3) return setMention(null);
+    const m = /(^|\s)@([\p{L}\d]*)$/u.exec(node.nodeValue.slice(0, sel.anchorOffset).replace(/\u00a0/g, ' '));
+    setMention(m ? { q: m[2].toLowerCase(), node, at: sel.anchorOffset - m[2].length - 1 } : null);
+    setActive(0);
   };
   const candidates = mention ? refs.users.filter((u) => userName(u.ID).toLowerCase().split(' ').some((w) => w.startsWith(mention.q))).slice(0, 6) : [];
   const pick = (u) => {
-    const el = area.current;
-    const ins = `[USER=${u.ID}]${userName(u.ID)}[/USER] `;
-    setValue(el.value.slice(0, mention.at) + ins + el.value.slice(el.selectionStart), mention.at + ins.length);
+    const { node, at } = mention;
+    const r = document.createRange();
+    r.setStart(node, at);
+    r.setEnd(node, Math.min(node.nodeValue.length, at + 1 + mention.q.length));
+    r.deleteContents();
+    const chip = document.createElement('span');
+    chip.className = 'mention';
+    chip.contentEditable = 'false';
+    chip.dataset.user = u.ID;
+    chip.textContent = `@${userName(u.ID)}`;
+    const space = document.createTextNode('\u00a0');
+    r.insertNode(space);
+    r.insertNode(chip);
+    const sel = getSelection();
+    const after = document.createRange();
+    after.setStartAfter(space);
+    sel.removeAllRanges();
+    sel.addRange(after);
+    area.current.focus();
     setMention(null);
+    refresh();
   };
   const send = async (e) => {
     e?.preventDefault();
-    const text = area.current.value;
+    const text = toBB(area.current);
     if (!text.trim() || busy) return;
     setBusy(true);
     try {
       const fields = { ENTITY_TYPE: TYPES[type].name, ENTITY_ID: item.ID, COMMENT: text };
       if (files.length) fields.FILES = await Promise.all(files.map(async (f) => [f.name, await fileBase64(f)]));
       await call('crm.timeline.comment.add', { fields });
-      area.current.value = '';
+      area.current.innerHTML = '';
       setEmpty(true);
       setFiles([]);
       onAdded();
@@ -129,25 +205,33 @@ function CommentEditor({ type, item, onAdded }) {
     }
     setBusy(false);
   };
+  const keep = (e) => e.preventDefault(); // a click on the toolbar leaves the caret in the text
   return (
     <form class="tl-editor" onSubmit={send}>
       <div class="toolbar" role="toolbar" aria-label={t('tl.comment')}>
-        <button type="button" class="icon-btn" aria-label={t('tl.bold')} title={t('tl.bold')} onClick={() => wrap('[b]')}><b>B</b></button>
-        <button type="button" class="icon-btn" aria-label={t('tl.italic')} title={t('tl.italic')} onClick={() => wrap('[i]')}><i>I</i></button>
-        <button type="button" class="icon-btn" aria-label={t('tl.list')} title={t('tl.list')} onClick={() => wrap('[list]\n[*]', '\n[/list]')}>≡</button>
+        <button type="button" class="icon-btn" aria-label={t('tl.bold')} title={`${t('tl.bold')} (Ctrl+B)`} onMouseDown={keep} onClick={() => format('bold')}><b>B</b></button>
+        <button type="button" class="icon-btn" aria-label={t('tl.italic')} title={`${t('tl.italic')} (Ctrl+I)`} onMouseDown={keep} onClick={() => format('italic')}><i>I</i></button>
+        <button type="button" class="icon-btn" aria-label={t('tl.list')} title={t('tl.list')} onMouseDown={keep} onClick={() => format('insertUnorderedList')}>≡</button>
         <label class="icon-btn file-btn" title={t('tl.attach')}><Icon name="clip" /><input type="file" multiple aria-label={t('tl.attach')}
           onChange={(e) => setFiles([...files, ...e.currentTarget.files])} /></label>
       </div>
       <div class="tl-area">
-        <textarea ref={area} rows={3} placeholder={t('tl.placeholder')} aria-label={t('tl.comment')} onInput={onInput}
+        <div ref={area} class={`tl-rich ${empty ? 'empty' : ''}`} contentEditable role="textbox" aria-multiline="true" tabIndex={0}
+          aria-label={t('tl.comment')} data-placeholder={t('tl.placeholder')} onInput={onInput}
+          onBlur={() => { const sel = getSelection(); if (area.current && sel.rangeCount && area.current.contains(sel.anchorNode)) range.current = sel.getRangeAt(0).cloneRange(); }}
+          onPaste={(e) => { e.preventDefault(); document.execCommand('insertText', false, e.clipboardData.getData('text/plain')); }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send();
-            if (mention && candidates.length && (e.key === 'Enter' || e.key === 'Tab')) { e.preventDefault(); pick(candidates[0]); }
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); return; }
+            if (mention && candidates.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+              e.preventDefault();
+              setActive((active + (e.key === 'ArrowDown' ? 1 : candidates.length - 1)) % candidates.length);
+            }
+            if (mention && candidates.length && (e.key === 'Enter' || e.key === 'Tab')) { e.preventDefault(); pick(candidates[Math.min(active, candidates.length - 1)]); }
             if (e.key === 'Escape' && mention) { e.stopPropagation(); setMention(null); }
           }} />
         {mention && candidates.length > 0 && (
           <ul class="picker mention-picker" role="listbox">
-            {candidates.map((u) => <li key={u.ID} role="option"><button type="button" onMouseDown={(e) => { e.preventDefault(); pick(u); }}><Avatar id={u.ID} size={20} /> {userName(u.ID)}</button></li>)}
+            {candidates.map((u, i) => <li key={u.ID} role="option" aria-selected={i === active} class={i === active ? 'active' : ''}><button type="button" tabIndex={-1} onMouseDown={(e) => { e.preventDefault(); pick(u); }}><Avatar id={u.ID} size={20} /> {userName(u.ID)}</button></li>)}
           </ul>
         )}
       </div>
