@@ -788,6 +788,11 @@ static const struct migration migrations[] = {
 	 "  updated TEXT NOT NULL,\n"
 	 "  PRIMARY KEY (entity_type_id, category_id, user_id)\n"
 	 ");\n"},
+	{11, "crm: the kanban column index of deals",
+	 /* A kanban column is a pipeline's stage newest first (ID DESC, keyset): without this index
+	  * SQLite sorts the whole stage (a hundred thousand deals) for every page. */
+	 "CREATE INDEX crm_deal_column ON crm_deal(category_id, stage_id, id);\n"
+	 "CREATE INDEX crm_lead_column ON crm_lead(status_id, id);\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
