@@ -276,7 +276,8 @@ function Card({ type, item, onDragStart, onDragEnd, onKeyDown }) {
     <article class="kcard" tabIndex={0} draggable data-card-id={item.ID} aria-describedby="kanban-hint"
       onDragStart={onDragStart} onDragEnd={onDragEnd} onKeyDown={onKeyDown} onClick={() => openCard(type, item.ID)}>
       <div class="kcard-title">{item.TITLE || `#${item.ID}`}</div>
-      {sub && <div class="kcard-sub">{sub}</div>}
+      {/* a deal with a company keeps the line for its name even before the name arrives: no jump */}
+      {(sub || (type === 'deal' && Number(item.COMPANY_ID) > 0)) && <div class="kcard-sub">{sub || '\u00a0'}</div>}
       <div class="kcard-sum">{money(item.OPPORTUNITY, item.CURRENCY_ID)}</div>
       <div class="kcard-foot"><span class="muted">{date(item.DATE_CREATE)}</span><Avatar id={item.ASSIGNED_BY_ID} size={22} /></div>
     </article>
