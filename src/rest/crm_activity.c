@@ -129,22 +129,6 @@ static int id_param(struct rest_call *call, int64_t *id)
 	return *id ? 0 : rest_fail(call, ERR_ARGUMENT, "ID is not defined or invalid.");
 }
 
-static int tx_begin(struct rest_call *call)
-{
-	int rc = store_tx_begin_write(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
-
-/* Finish a write transaction: commit when failed is 0, else roll back; -1 on failure. */
-static int tx_end(struct rest_call *call, int failed)
-{
-	if (failed) {
-		store_tx_rollback(call->st);
-		return -1;
-	}
-	int rc = store_tx_commit(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
 
 /* ---- the write path ---- */
 
@@ -568,7 +552,7 @@ int rest_crm_activity_add(struct rest_call *call)
 	put(w, "CREATED", text_value(now));
 	put(w, "LAST_UPDATED", text_value(now));
 	int64_t id = 0;
-	if (tx_begin(call) || tx_end(call, activity_add_tx(call, w, &id)))
+	if (rest_tx_begin(call) || rest_tx_end(call, activity_add_tx(call, w, &id)))
 		return -1;
 	call->result = json_integer(id);
 	return 0;
@@ -615,7 +599,7 @@ int rest_crm_activity_update(struct rest_call *call)
 	const char *now = now_db(call);
 	if (!w || !now)
 		return oom(call);
-	if (tx_begin(call) || tx_end(call, activity_update_tx(call, id, fields, w, now)))
+	if (rest_tx_begin(call) || rest_tx_end(call, activity_update_tx(call, id, fields, w, now)))
 		return -1;
 	call->result = json_true();
 	return 0;
@@ -644,7 +628,7 @@ int rest_crm_activity_delete(struct rest_call *call)
 	const char *now = now_db(call);
 	if (!now)
 		return oom(call);
-	if (tx_begin(call) || tx_end(call, activity_delete_tx(call, id, now)))
+	if (rest_tx_begin(call) || rest_tx_end(call, activity_delete_tx(call, id, now)))
 		return -1;
 	call->result = json_true();
 	return 0;

@@ -103,22 +103,6 @@ static int read_fields(struct rest_call *call, json_t *fields, const char **name
 	return 0;
 }
 
-static int tx_begin(struct rest_call *call)
-{
-	int rc = store_tx_begin_write(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
-
-/* Finish a write transaction: commit when failed is 0, else roll back; returns -1 on failure. */
-static int tx_end(struct rest_call *call, int failed)
-{
-	if (failed) {
-		store_tx_rollback(call->st);
-		return -1;
-	}
-	int rc = store_tx_commit(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
 
 /* A new pipeline with its stage list, in one transaction. */
 static int category_add(struct rest_call *call, const char *name, bool has_sort, int64_t sort, int64_t *id)
@@ -127,22 +111,22 @@ static int category_add(struct rest_call *call, const char *name, bool has_sort,
 		return -1;
 	char now[32];
 	db_time_utc(time(NULL), now, sizeof now);
-	if (tx_begin(call))
+	if (rest_tx_begin(call))
 		return -1;
 	int rc = q_crm_category_insert(call->st, DEAL_TYPE_ID, name, has_sort ? sort : 500, now, id);
 	if (!rc)
 		rc = q_crm_category_stages_insert(call->st, *id);
-	return tx_end(call, rc ? rest_fail_store(call, rc) : 0);
+	return rest_tx_end(call, rc ? rest_fail_store(call, rc) : 0);
 }
 
 static int category_update(struct rest_call *call, int64_t id, const char *name, bool has_sort, int64_t sort)
 {
-	if (tx_begin(call))
+	if (rest_tx_begin(call))
 		return -1;
 	int rc = q_crm_category_update(call->st, DEAL_TYPE_ID, id, name, has_sort, sort);
 	if (rc == STORE_NOTFOUND)
-		return tx_end(call, rest_fail(call, ERR_NOT_FOUND, "The pipeline %lld is not found", (long long)id));
-	return tx_end(call, rc ? rest_fail_store(call, rc) : 0);
+		return rest_tx_end(call, rest_fail(call, ERR_NOT_FOUND, "The pipeline %lld is not found", (long long)id));
+	return rest_tx_end(call, rc ? rest_fail_store(call, rc) : 0);
 }
 
 /* Delete pipeline id and its stages; the default one and one holding deals are refused. */
@@ -150,17 +134,17 @@ static int category_delete(struct rest_call *call, int64_t id)
 {
 	if (id == 0)
 		return rest_fail(call, ERR_CORE, "The default pipeline (ID 0) cannot be deleted; it can only be renamed");
-	if (tx_begin(call))
+	if (rest_tx_begin(call))
 		return -1;
 	struct q_crm_category_row row;
 	if (load(call, id, &row))
-		return tx_end(call, -1);
+		return rest_tx_end(call, -1);
 	int64_t n_deals;
 	int rc = q_crm_category_deal_count(call->st, id, &n_deals);
 	if (rc)
-		return tx_end(call, rest_fail_store(call, rc));
+		return rest_tx_end(call, rest_fail_store(call, rc));
 	if (n_deals > 0)
-		return tx_end(call, rest_fail(call, ERR_CORE, "The pipeline %lld holds %lld deals: move or delete them first",
+		return rest_tx_end(call, rest_fail(call, ERR_CORE, "The pipeline %lld holds %lld deals: move or delete them first",
 					      (long long)id, (long long)n_deals));
 	rc = q_crm_category_stages_delete(call->st, id);
 	if (!rc)
@@ -169,7 +153,7 @@ static int category_delete(struct rest_call *call, int64_t id)
 	char entity[CRM_RIGHTS_ENTITY_MAX];
 	if (!rc)
 		rc = q_crm_perms_forget(call->st, crm_rights_entity(DEAL_TYPE_ID, id, entity, sizeof entity), NULL);
-	return tx_end(call, rc ? rest_fail_store(call, rc) : 0);
+	return rest_tx_end(call, rc ? rest_fail_store(call, rc) : 0);
 }
 
 /* ---- crm.dealcategory.* (legacy) ---- */

@@ -74,22 +74,6 @@ static int oom(struct rest_call *call)
 	return rest_fail(call, ERR_INTERNAL, "Out of memory");
 }
 
-static int tx_begin(struct rest_call *call)
-{
-	int rc = store_tx_begin_write(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
-
-/* Finish a write transaction: commit when failed is 0, else roll back; -1 on failure. */
-static int tx_end(struct rest_call *call, int failed)
-{
-	if (failed) {
-		store_tx_rollback(call->st);
-		return -1;
-	}
-	int rc = store_tx_commit(call->st);
-	return rc ? rest_fail_store(call, rc) : 0;
-}
 
 /* ---- files ---- */
 
@@ -547,7 +531,7 @@ int rest_crm_timeline_comment_add(struct rest_call *call)
 	if (!now)
 		return oom(call);
 	int64_t id = 0;
-	if (tx_begin(call) || tx_end(call, comment_add_tx(call, &c, now, &id)))
+	if (rest_tx_begin(call) || rest_tx_end(call, comment_add_tx(call, &c, now, &id)))
 		return -1;
 	call->result = json_integer(id);
 	return 0;
@@ -688,7 +672,7 @@ int rest_crm_timeline_comment_update(struct rest_call *call)
 	const char *now = now_db(call);
 	if (!now)
 		return oom(call);
-	if (tx_begin(call) || tx_end(call, comment_update_tx(call, id, comment, fv, now)))
+	if (rest_tx_begin(call) || rest_tx_end(call, comment_update_tx(call, id, comment, fv, now)))
 		return -1;
 	call->result = json_integer(id);
 	return 0;
@@ -715,7 +699,7 @@ int rest_crm_timeline_comment_delete(struct rest_call *call)
 	const char *now = now_db(call);
 	if (!now)
 		return oom(call);
-	if (tx_begin(call) || tx_end(call, comment_delete_tx(call, id, now)))
+	if (rest_tx_begin(call) || rest_tx_end(call, comment_delete_tx(call, id, now)))
 		return -1;
 	call->result = json_null(); /* Bitrix24 answers null */
 	return 0;

@@ -110,6 +110,22 @@ int rest_fail_store(struct rest_call *call, int rc)
 	}
 }
 
+int rest_tx_begin(struct rest_call *call)
+{
+	int rc = store_tx_begin_write(call->st);
+	return rc ? rest_fail_store(call, rc) : 0;
+}
+
+int rest_tx_end(struct rest_call *call, int failed)
+{
+	if (failed) {
+		store_tx_rollback(call->st);
+		return -1;
+	}
+	int rc = store_tx_commit(call->st);
+	return rc ? rest_fail_store(call, rc) : 0;
+}
+
 static void decref_cb(void *p)
 {
 	json_decref(p);

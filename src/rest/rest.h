@@ -112,6 +112,11 @@ int rest_error_status(enum rest_error e);
 /* The store's codes as REST errors, with a log line for the unexpected ones. */
 int rest_fail_store(struct rest_call *call, int store_rc);
 
+/* A handler's write transaction: begin (0, or -1 with the call failed), and end, committing
+ * when failed is 0 and rolling back otherwise (-1 when failed or the commit failed). */
+int rest_tx_begin(struct rest_call *call);
+int rest_tx_end(struct rest_call *call, int failed);
+
 /* Register a jansson tree to be released with the call's arena. Returns j. */
 json_t *rest_own(struct rest_call *call, json_t *j);
 
