@@ -415,10 +415,11 @@ int server_start(struct server *srv)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, http_io_mhd_log, NULL,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, srv->cfg.max_connections,
+		/* the logger first: MHD reports through it from the next option on (and masks nothing
+		 * before it) */
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, http_io_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, srv->cfg.max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
 		/* No LISTENING_ADDRESS_REUSE: MHD's default, SO_REUSEADDR alone, restarts at once after a
 		 * stop; SO_REUSEPORT would let a second server bind the same port and split the traffic. */
