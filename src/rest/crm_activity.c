@@ -9,6 +9,7 @@
  * LAST_ACTIVITY_TIME / LAST_ACTIVITY_BY. OWNER_TYPE_ID, OWNER_ID and TYPE_ID are fixed at
  * creation. IS_READ (Y/N) is Voronka's: the UI's unread mark. */
 #include "rest/rest.h"
+#include "rest/crm_owned.h"
 #include "crm/access.h"
 #include "rest/filter.h"
 #include "core/arena.h"
@@ -88,25 +89,9 @@ static const struct query_field *afield(const char *name)
 	return query_field_find(&q_crm_activity_entity, name);
 }
 
-static int64_t caller_id(struct rest_call *call)
-{
-	return call->auth && call->auth->user_id > 0 ? call->auth->user_id : 0;
-}
-
 static int oom(struct rest_call *call)
 {
 	return rest_fail(call, ERR_INTERNAL, "Out of memory");
-}
-
-/* A positive integer from a number or decimal text; 0 when v is not one. */
-static int64_t pos_int(json_t *v)
-{
-	int64_t n;
-	if (json_is_integer(v))
-		n = json_integer_value(v);
-	else if (!json_is_string(v) || parse_i64(json_string_value(v), &n))
-		return 0;
-	return n > 0 ? n : 0;
 }
 
 static bool is_empty(json_t *v)
@@ -121,12 +106,6 @@ static size_t utf8_chars(const char *s)
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xC0) != 0x80;
 	return n;
-}
-
-static int id_param(struct rest_call *call, int64_t *id)
-{
-	*id = pos_int(rest_param(call, "ID"));
-	return *id ? 0 : rest_fail(call, ERR_ARGUMENT, "ID is not defined or invalid.");
 }
 
 
@@ -250,13 +229,13 @@ static bool valid_type(int64_t t)
 /* add: OWNER_TYPE_ID, OWNER_ID and TYPE_ID. */
 static int owner_fields(struct rest_call *call, json_t *fields, struct act_write *w)
 {
-	w->owner_type = pos_int(rest_field_ci(fields, "OWNER_TYPE_ID"));
+	w->owner_type = rest_pos_int(rest_field_ci(fields, "OWNER_TYPE_ID"));
 	if (!crm_type_by_id(w->owner_type))
 		return rest_fail(call, ERR_ARGUMENT, "The field OWNER_TYPE_ID is not defined or invalid.");
-	w->owner_id = pos_int(rest_field_ci(fields, "OWNER_ID"));
+	w->owner_id = rest_pos_int(rest_field_ci(fields, "OWNER_ID"));
 	if (!w->owner_id)
 		return rest_fail(call, ERR_ARGUMENT, "The field OWNER_ID is not defined or invalid.");
-	w->type_id = pos_int(rest_field_ci(fields, "TYPE_ID"));
+	w->type_id = rest_pos_int(rest_field_ci(fields, "TYPE_ID"));
 	if (!valid_type(w->type_id))
 		return rest_fail(call, ERR_ARGUMENT, "The field TYPE_ID is not defined or invalid.");
 	put(w, "OWNER_TYPE_ID", int_value(w->owner_type));
@@ -287,7 +266,7 @@ static int responsible_field(struct rest_call *call, json_t *fields, struct act_
 	json_t *v = rest_field_ci(fields, "RESPONSIBLE_ID");
 	if (!v && !w->is_add)
 		return 0;
-	w->responsible = v ? pos_int(v) : caller_id(call);
+	w->responsible = v ? rest_pos_int(v) : rest_caller_id(call);
 	if (!w->responsible)
 		return rest_fail(call, ERR_ARGUMENT, "The field RESPONSIBLE_ID is not defined or invalid.");
 	put(w, "RESPONSIBLE_ID", int_value(w->responsible));
@@ -308,7 +287,7 @@ static int status_fields(struct rest_call *call, json_t *fields, struct act_writ
 		return 0;
 	}
 	if (s && !is_empty(s)) {
-		int64_t st = pos_int(s);
+		int64_t st = rest_pos_int(s);
 		if (st < 1 || st > 3)
 			return rest_fail(call, ERR_ARGUMENT, "The field STATUS is invalid: expected 1 to 3");
 		put(w, "COMPLETED", text_value(st >= 2 ? "Y" : "N"));
@@ -382,8 +361,8 @@ static int comm_parse(struct rest_call *call, const struct act_write *w, json_t 
 	if (utf8_chars(c->value) > COMM_VALUE_MAX)
 		return rest_fail(call, ERR_ARGUMENT, "COMMUNICATIONS: VALUE is longer than %d characters", COMM_VALUE_MAX);
 	json_t *et = rest_field_ci(o, "ENTITY_TYPE_ID"), *ei = rest_field_ci(o, "ENTITY_ID");
-	c->entity_type_id = is_empty(et) ? w->owner_type : pos_int(et);
-	c->entity_id = is_empty(ei) ? w->owner_id : pos_int(ei);
+	c->entity_type_id = is_empty(et) ? w->owner_type : rest_pos_int(et);
+	c->entity_id = is_empty(ei) ? w->owner_id : rest_pos_int(ei);
 	if (!crm_type_by_id(c->entity_type_id) || !c->entity_id || is_empty(et) != is_empty(ei))
 		return rest_fail(call, ERR_ARGUMENT, "COMMUNICATIONS: ENTITY_TYPE_ID and ENTITY_ID must name a CRM item");
 	json_t *t = rest_field_ci(o, "TYPE");
@@ -490,13 +469,6 @@ static int write_comms(struct rest_call *call, int64_t id, const struct act_writ
 	return rc ? rest_fail_store(call, rc) : 0;
 }
 
-/* Stamp the owner; an owner deleted since (the activity outlives it) is no error. */
-static int touch_owner(struct rest_call *call, int64_t type, int64_t id, const char *now)
-{
-	int rc = q_crm_timeline_touch_owner(call->st, type, id, now, caller_id(call));
-	return rc && rc != STORE_NOTFOUND ? rest_fail_store(call, rc) : 0;
-}
-
 /* The fields every write reads the same way (after the owner and type are known). */
 static int common_fields(struct rest_call *call, json_t *fields, struct act_write *w)
 {
@@ -506,16 +478,9 @@ static int common_fields(struct rest_call *call, json_t *fields, struct act_writ
 	return 0;
 }
 
-static const char *now_db(struct rest_call *call)
-{
-	char ts[32];
-	db_time_utc(time(NULL), ts, sizeof ts);
-	return arena_strdup(call->arena, ts);
-}
-
 static struct query_value who(struct rest_call *call)
 {
-	return caller_id(call) ? int_value(caller_id(call)) : text_value(NULL);
+	return rest_caller_id(call) ? int_value(rest_caller_id(call)) : text_value(NULL);
 }
 
 static int activity_add_tx(struct rest_call *call, struct act_write *w, int64_t *id)
@@ -528,14 +493,14 @@ static int activity_add_tx(struct rest_call *call, struct act_write *w, int64_t 
 		return rest_fail_store(call, rc);
 	bool unused;
 	const char *now = set_text(w, "CREATED", &unused);
-	return write_comms(call, *id, w) || touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
+	return write_comms(call, *id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
 }
 
 int rest_crm_activity_add(struct rest_call *call)
 {
 	json_t *fields = rest_write_fields(call);
 	struct act_write *w = arena_alloc(call->arena, sizeof *w);
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!w || !now)
 		return oom(call);
 	w->is_add = true;
@@ -586,17 +551,17 @@ static int activity_update_tx(struct rest_call *call, int64_t id, json_t *fields
 		return rest_fail(call, ERR_NOT_FOUND, "Activity is not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return write_comms(call, id, w) || touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
+	return write_comms(call, id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
 }
 
 int rest_crm_activity_update(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
 	json_t *fields = rest_write_fields(call);
 	struct act_write *w = arena_alloc(call->arena, sizeof *w);
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!w || !now)
 		return oom(call);
 	if (rest_tx_begin(call) || rest_tx_end(call, activity_update_tx(call, id, fields, w, now)))
@@ -617,15 +582,15 @@ static int activity_delete_tx(struct rest_call *call, int64_t id, const char *no
 		return rest_fail(call, ERR_NOT_FOUND, "Activity is not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return touch_owner(call, row.owner_type_id, row.owner_id, now);
+	return rest_crm_touch_owner(call, row.owner_type_id, row.owner_id, now);
 }
 
 int rest_crm_activity_delete(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!now)
 		return oom(call);
 	if (rest_tx_begin(call) || rest_tx_end(call, activity_delete_tx(call, id, now)))
@@ -693,8 +658,6 @@ static json_t *activity_row(struct rest_call *call, struct query *q, struct stmt
 
 /* Defined here for the merged timeline (crm_timeline.c): every field and COMMUNICATIONS of the
  * activities with these ids, into by_id keyed by the id as text. */
-int rest_crm_activity_records(struct rest_call *call, const int64_t *ids, size_t n, json_t *by_id);
-
 int rest_crm_activity_records(struct rest_call *call, const int64_t *ids, size_t n, json_t *by_id)
 {
 	if (n == 0)
@@ -732,7 +695,7 @@ int rest_crm_activity_records(struct rest_call *call, const int64_t *ids, size_t
 int rest_crm_activity_get(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
 	json_t *by_id = rest_own(call, json_object());
 	if (!by_id)

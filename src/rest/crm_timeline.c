@@ -8,6 +8,7 @@
  * empty. Every write also stamps the item's LAST_ACTIVITY_TIME / LAST_ACTIVITY_BY, in the same
  * transaction. Only the author or an administrator may change or delete a comment. */
 #include "rest/rest.h"
+#include "rest/crm_owned.h"
 #include "crm/access.h"
 #include "rest/filter.h"
 #include "core/arena.h"
@@ -33,40 +34,10 @@
 
 /* The records of activities by id, keyed by the id as text (crm_activity.c: the activity's row
  * format lives there; the merged timeline below needs it). */
-int rest_crm_activity_records(struct rest_call *call, const int64_t *ids, size_t n, json_t *by_id);
 
 static const struct query_field *cfield(const char *name)
 {
 	return query_field_find(&q_crm_timeline_comment_entity, name);
-}
-
-static int64_t caller_id(struct rest_call *call)
-{
-	return call->auth && call->auth->user_id > 0 ? call->auth->user_id : 0;
-}
-
-static const char *now_db(struct rest_call *call)
-{
-	char ts[32];
-	db_time_utc(time(NULL), ts, sizeof ts);
-	return arena_strdup(call->arena, ts);
-}
-
-/* A positive integer from a number or decimal text; 0 when v is not one. */
-static int64_t pos_int(json_t *v)
-{
-	int64_t n;
-	if (json_is_integer(v))
-		n = json_integer_value(v);
-	else if (!json_is_string(v) || parse_i64(json_string_value(v), &n))
-		return 0;
-	return n > 0 ? n : 0;
-}
-
-static int id_param(struct rest_call *call, int64_t *id)
-{
-	*id = pos_int(rest_param(call, "ID"));
-	return *id ? 0 : rest_fail(call, ERR_ARGUMENT, "ID is not defined or invalid.");
 }
 
 static int oom(struct rest_call *call)
@@ -246,7 +217,7 @@ static int file_entry(struct rest_call *call, struct files_ctx *fc, json_t *e)
 		e = rest_field_ci(e, "fileData");
 	if (json_is_array(e))
 		return file_upload(call, fc, e);
-	int64_t id = pos_int(e);
+	int64_t id = rest_pos_int(e);
 	if (id && fc->old)
 		return file_keep(call, fc, id);
 	return rest_fail(call, ERR_ARGUMENT, "FILES: each file is [\"name\", \"base64 content\"]");
@@ -265,7 +236,7 @@ static bool single_pair(json_t *v)
 static int files_parse(struct rest_call *call, json_t *v, json_t *old, const char *now, const char **text)
 {
 	struct files_ctx fc = {.out = rest_own(call, json_array()), .old = old, .next_id = 1, .now = now,
-			       .author_id = caller_id(call)};
+			       .author_id = rest_caller_id(call)};
 	if (!fc.out)
 		return oom(call);
 	size_t i;
@@ -427,22 +398,21 @@ static int owner_matches(struct rest_call *call, const struct q_crm_comment_brie
 {
 	json_t *t = rest_param(call, "OWNERTYPEID"), *o = rest_param(call, "OWNERID");
 	bool t_given = t && !json_is_null(t), o_given = o && !json_is_null(o);
-	if ((t_given && pos_int(t) != b->entity_type_id) || (o_given && pos_int(o) != b->entity_id))
+	if ((t_given && rest_pos_int(t) != b->entity_type_id) || (o_given && rest_pos_int(o) != b->entity_id))
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	return 0;
 }
 
 static int may_change(struct rest_call *call, const struct q_crm_comment_brief *b)
 {
-	if ((call->auth && call->auth->is_admin) || (b->author_id && b->author_id == caller_id(call)))
+	if ((call->auth && call->auth->is_admin) || (b->author_id && b->author_id == rest_caller_id(call)))
 		return 0;
 	return rest_fail(call, ERR_ACCESS_DENIED, "Access denied.");
 }
 
-/* Stamp the owner; an owner deleted since (the comment outlives it) is no error. */
-static int touch_owner(struct rest_call *call, int64_t type, int64_t id, const char *now)
+int rest_crm_touch_owner(struct rest_call *call, int64_t type, int64_t id, const char *now)
 {
-	int rc = q_crm_timeline_touch_owner(call->st, type, id, now, caller_id(call));
+	int rc = q_crm_timeline_touch_owner(call->st, type, id, now, rest_caller_id(call));
 	return rc && rc != STORE_NOTFOUND ? rest_fail_store(call, rc) : 0;
 }
 
@@ -488,7 +458,7 @@ static int comment_add_tx(struct rest_call *call, const struct comment_new *c, c
 {
 	if (owner_exists(call, c->type, c->entity_id) || crm_access_owner(call, c->type, c->entity_id, CRM_OP_READ))
 		return -1;
-	if (c->author_id != caller_id(call)) {
+	if (c->author_id != rest_caller_id(call)) {
 		bool exists;
 		int rc = q_user_exists(call->st, c->author_id, &exists);
 		if (rc)
@@ -502,7 +472,7 @@ static int comment_add_tx(struct rest_call *call, const struct comment_new *c, c
 	int rc = q_crm_timeline_comment_insert(call->st, c->type, c->entity_id, c->author_id, c->comment, files, now, id);
 	if (rc)
 		return rest_fail_store(call, rc);
-	return touch_owner(call, c->type, c->entity_id, now);
+	return rest_crm_touch_owner(call, c->type, c->entity_id, now);
 }
 
 int rest_crm_timeline_comment_add(struct rest_call *call)
@@ -514,20 +484,20 @@ int rest_crm_timeline_comment_add(struct rest_call *call)
 	if (!t)
 		return rest_fail(call, ERR_ARGUMENT, "ENTITY_TYPE is not defined or invalid.");
 	c.type = t->id;
-	c.entity_id = pos_int(rest_field_ci(fields, "ENTITY_ID"));
+	c.entity_id = rest_pos_int(rest_field_ci(fields, "ENTITY_ID"));
 	if (!c.entity_id)
 		return rest_fail(call, ERR_ARGUMENT, "ENTITY_ID is not defined or invalid.");
 	if (comment_text(call, rest_field_ci(fields, "COMMENT"), &c.comment))
 		return -1;
 	json_t *author = rest_field_ci(fields, "AUTHOR_ID");
-	c.author_id = caller_id(call);
+	c.author_id = rest_caller_id(call);
 	if (author && !json_is_null(author) && !(json_is_string(author) && !*json_string_value(author))) {
-		c.author_id = pos_int(author);
+		c.author_id = rest_pos_int(author);
 		if (!c.author_id)
 			return rest_fail(call, ERR_ARGUMENT, "AUTHOR_ID is invalid.");
 	}
 	c.files = rest_field_ci(fields, "FILES");
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!now)
 		return oom(call);
 	int64_t id = 0;
@@ -540,7 +510,7 @@ int rest_crm_timeline_comment_add(struct rest_call *call)
 int rest_crm_timeline_comment_get(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
 	json_t *by_id = rest_own(call, json_object());
 	if (!by_id)
@@ -654,13 +624,13 @@ static int comment_update_tx(struct rest_call *call, int64_t id, const char *com
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return touch_owner(call, b.entity_type_id, b.entity_id, now);
+	return rest_crm_touch_owner(call, b.entity_type_id, b.entity_id, now);
 }
 
 int rest_crm_timeline_comment_update(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
 	json_t *fields = rest_write_fields(call);
 	json_t *cv = rest_field_ci(fields, "COMMENT"), *fv = rest_field_ci(fields, "FILES");
@@ -669,7 +639,7 @@ int rest_crm_timeline_comment_update(struct rest_call *call)
 	const char *comment = NULL;
 	if (cv && comment_text(call, cv, &comment))
 		return -1;
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!now)
 		return oom(call);
 	if (rest_tx_begin(call) || rest_tx_end(call, comment_update_tx(call, id, comment, fv, now)))
@@ -688,15 +658,15 @@ static int comment_delete_tx(struct rest_call *call, int64_t id, const char *now
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return touch_owner(call, b.entity_type_id, b.entity_id, now);
+	return rest_crm_touch_owner(call, b.entity_type_id, b.entity_id, now);
 }
 
 int rest_crm_timeline_comment_delete(struct rest_call *call)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
-	const char *now = now_db(call);
+	const char *now = rest_now_db(call);
 	if (!now)
 		return oom(call);
 	if (rest_tx_begin(call) || rest_tx_end(call, comment_delete_tx(call, id, now)))
@@ -708,7 +678,7 @@ int rest_crm_timeline_comment_delete(struct rest_call *call)
 static int comment_pin(struct rest_call *call, bool pinned)
 {
 	int64_t id;
-	if (id_param(call, &id))
+	if (rest_id_param(call, &id))
 		return -1;
 	struct q_crm_comment_brief b;
 	int rc = q_crm_timeline_comment_brief(call->st, call->arena, id, &b);
@@ -767,8 +737,8 @@ static int timeline_records(struct rest_call *call, const struct q_crm_timeline_
 
 int rest_voronka_crm_timeline_list(struct rest_call *call)
 {
-	int64_t type = pos_int(rest_param(call, "entityTypeId"));
-	int64_t owner = pos_int(rest_param(call, "entityId"));
+	int64_t type = rest_pos_int(rest_param(call, "entityTypeId"));
+	int64_t owner = rest_pos_int(rest_param(call, "entityId"));
 	if (!crm_type_by_id(type))
 		return rest_fail(call, ERR_ARGUMENT, "entityTypeId is not defined or invalid: 1 lead, 2 deal, 3 contact, 4 company");
 	if (!owner)

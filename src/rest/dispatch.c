@@ -1,16 +1,17 @@
 /* dispatch.c — the method table, the checks common to every method, errors and the envelope. */
 #include "rest/rest.h"
-#include "crm/access.h"
 #include "rest/params.h"
-#include "crm/uf.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "crm/access.h"
+#include "crm/uf.h"
 #include "store/store.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 static const struct rest_method methods[] = {
@@ -252,6 +253,34 @@ json_t *rest_envelope(struct rest_call *call, int *status)
 }
 
 /* ---- parameter helpers ---- */
+
+int64_t rest_pos_int(json_t *v)
+{
+	int64_t n;
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (!json_is_string(v) || parse_i64(json_string_value(v), &n))
+		return 0;
+	return n > 0 ? n : 0;
+}
+
+int rest_id_param(struct rest_call *call, int64_t *id)
+{
+	*id = rest_pos_int(rest_param(call, "ID"));
+	return *id ? 0 : rest_fail(call, ERR_ARGUMENT, "ID is not defined or invalid.");
+}
+
+int64_t rest_caller_id(struct rest_call *call)
+{
+	return call->auth && call->auth->user_id > 0 ? call->auth->user_id : 0;
+}
+
+const char *rest_now_db(struct rest_call *call)
+{
+	char ts[32];
+	db_time_utc(time(NULL), ts, sizeof ts);
+	return arena_strdup(call->arena, ts);
+}
 
 json_t *rest_param(struct rest_call *call, const char *name)
 {

@@ -133,6 +133,14 @@ json_t *rest_param(struct rest_call *call, const char *name);
 const char *rest_param_str(struct rest_call *call, const char *name);
 /* 0 and *out set; 1 if absent; -1 (and the call failed with ERR_ARGUMENT) if not an integer. */
 int rest_param_int(struct rest_call *call, const char *name, int64_t *out);
+/* A positive integer from a number or decimal text; 0 when v is not one. */
+int64_t rest_pos_int(json_t *v);
+/* The ID parameter as a positive integer: 0, or -1 with ERROR_ARGUMENT "ID is not defined or
+ * invalid.". */
+int rest_id_param(struct rest_call *call, int64_t *id);
+/* The caller's user ID (0: none), and the time now as the store keeps it, in the call's arena. */
+int64_t rest_caller_id(struct rest_call *call);
+const char *rest_now_db(struct rest_call *call);
 /* A JSON value as text: strings as they are, numbers printed, true "1", false "0", null NULL. */
 const char *rest_json_text(struct rest_call *call, json_t *v);
 /* The fields of an add or update: the FIELDS object when given, else the top level. */
