@@ -6,39 +6,13 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
 const URL = process.env.VORONKA_URL;
-const HOOK = process.env.VORONKA_HOOK;
 const SHOTS = process.env.UI_SCREENSHOTS;
 const ONLY = process.env.UI_ONLY || '';
 const ADMIN = ['admin@voronka.local', 'admin'];
 const MANAGER = ['ivan.petrov@demo.voronka.local', 'demo'];
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-// ---- helpers ----
-
-async function api(method, params = {}) {
-  const r = await fetch(`${HOOK}/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params) });
-  return r.json();
-}
-async function ok(method, params) {
-  const r = await api(method, params);
-  if (r.error !== undefined && r.result === undefined) throw new Error(`${method}: ${r.error} ${r.error_description}`);
-  return r.result;
-}
-function check(cond, ...what) {
-  if (!cond) throw new Error(`check failed: ${what.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}`);
-}
-async function until(fn, what, ms = 5000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
-const digits = (s) => String(s).replace(/[^\d]/g, '');
-
+import { api, ok, check, until, digits } from './lib.mjs';
 const consoleErrors = [];
 let allowHttpErrors = false; // a test that makes the API refuse on purpose: the browser logs the 400
 
