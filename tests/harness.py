@@ -163,6 +163,34 @@ class Server:
             return st, {"_raw": data.decode("utf-8", "replace")}
 
 
+class Session:
+    """A browser's sign-in: POST /login for the cookie, the index page for the CSRF token, then
+    REST calls as the web UI makes them (cookie + X-CSRF-Token)."""
+
+    def __init__(self, server, login, password):
+        body = urllib.parse.urlencode({"login": login, "password": password}).encode()
+        st, h, _ = server.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        m = re.match(r"voronka_sid=([0-9a-f]+)", h.get("set-cookie", ""))
+        if st != 303 or not m:
+            raise RuntimeError(f"sign-in of {login} failed: {st} {h}")
+        self.server, self.sid = server, m.group(1)
+        st, _, page = server.request("GET", "/", headers={"Cookie": f"voronka_sid={self.sid}"})
+        m = re.search(r'<meta name="csrf-token" content="([0-9a-f]+)">', page.decode())
+        if st != 200 or not m:
+            raise RuntimeError(f"no CSRF token on the index page: {st}")
+        self.csrf = m.group(1)
+
+    @property
+    def cookie(self):
+        return f"voronka_sid={self.sid}"
+
+    def call(self, method, params=None):
+        """Returns (status, parsed envelope)."""
+        h = {"Cookie": self.cookie, "X-CSRF-Token": self.csrf, "Content-Type": "application/json"}
+        st, _, data = self.server.request("POST", f"/rest/{method}", json.dumps(params or {}).encode(), h)
+        return st, json.loads(data)
+
+
 def php_encode(params, prefix=None):
     """Encode nested dicts/lists as PHP-style form keys: a[b][0]=x (brackets percent-encoded,
     as both SDKs send them)."""

@@ -68,7 +68,8 @@ for suite in $SUITES; do
 		if [ -x build-asan/voronka ]; then
 			for t in tests/api/test_transport.py tests/api/test_user.py tests/api/test_crm_items.py \
 				tests/api/test_crm_convert.py tests/api/test_crm_item.py tests/api/test_events.py \
-				tests/api/test_crm_timeline.py tests/api/test_crm_import.py; do
+				tests/api/test_crm_timeline.py tests/api/test_crm_import.py tests/api/test_user_option.py \
+				tests/api/test_im_notify.py; do
 				[ -f "$t" ] && run "asan $(basename "$t")" env VORONKA_BIN=build-asan/voronka \
 					ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 					python3 "$t"

@@ -32,7 +32,7 @@ static const struct {
 
 static const char *const scope_names[SCOPE__COUNT] = {
 	[SCOPE_NONE] = "", [SCOPE_USER] = "user", [SCOPE_DEPARTMENT] = "department",
-	[SCOPE_CRM] = "crm", [SCOPE_VORONKA] = "voronka",
+	[SCOPE_CRM] = "crm", [SCOPE_VORONKA] = "voronka", [SCOPE_IM] = "im",
 };
 
 const char *rest_scope_name(enum rest_scope s)

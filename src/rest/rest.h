@@ -39,6 +39,7 @@ enum rest_scope {
 	SCOPE_DEPARTMENT,  /* department.* */
 	SCOPE_CRM,         /* crm.* (later issues) */
 	SCOPE_VORONKA,     /* voronka.* extensions */
+	SCOPE_IM,          /* im.* (notifications) */
 	SCOPE__COUNT
 };
 

@@ -793,6 +793,19 @@ static const struct migration migrations[] = {
 	  * SQLite sorts the whole stage (a hundred thousand deals) for every page. */
 	 "CREATE INDEX crm_deal_column ON crm_deal(category_id, stage_id, id);\n"
 	 "CREATE INDEX crm_lead_column ON crm_lead(status_id, id);\n"},
+	{12, "user options (user.option.*, app.option.*)",
+	 /* Bitrix24 keeps an application's data per user (user.option.set) and per portal
+	  * (app.option.set). app_id is the application's: 0 for the web UI, the only one so far
+	  * (OAuth applications will get their own); user_id 0 holds its portal-wide options. Values are JSON texts, returned
+	  * as they were given. */
+	 "CREATE TABLE user_option (\n"
+	 "  app_id INTEGER NOT NULL,\n"
+	 "  user_id INTEGER NOT NULL,\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  value TEXT NOT NULL,\n"
+	 "  updated TEXT NOT NULL,\n"
+	 "  PRIMARY KEY (app_id, user_id, name)\n"
+	 ");\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -38,7 +38,7 @@ static void decref_cb(void *p)
 }
 
 /* How the fuzzed value is placed in each method's parameters. */
-enum slot { AS_FIELDS, AS_UPDATE, AS_FILTER, AS_ROWS, AS_ITEMS, AS_CONVERT };
+enum slot { AS_FIELDS, AS_UPDATE, AS_FILTER, AS_ROWS, AS_ITEMS, AS_CONVERT, AS_OPTIONS };
 
 static const struct {
 	const char *method;
@@ -51,6 +51,8 @@ static const struct {
 	{"crm.deal.list", AS_FILTER},	      {"crm.contact.list", AS_FILTER},
 	{"crm.deal.productrows.set", AS_ROWS}, {"crm.deal.contact.items.set", AS_ITEMS},
 	{"voronka.crm.lead.convert", AS_CONVERT},
+	/* Not the CRM, but the same kind of outside JSON kept and given back: a user's options. */
+	{"user.option.set", AS_OPTIONS},
 };
 #define N_TARGETS (sizeof targets / sizeof targets[0])
 
@@ -132,6 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_set_new(params, "id", json_integer(1));
 		json_object_set_new(params, "deal", v);
 		json_object_set_new(params, "contact", json_true());
+		break;
+	case AS_OPTIONS:
+		json_object_set_new(params, "options", v);
 		break;
 	}
 	struct rest_call c;
