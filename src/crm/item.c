@@ -3,6 +3,7 @@
 #include "crm/access.h"
 #include "crm/fields.h"
 #include "crm/uf.h"
+#include "im/notify.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -904,7 +905,9 @@ static int finish(struct write *w, char sem)
 	if ((rc = q_crm_search_index(st, type, w->id)) ||
 	    (rc = q_crm_event_add(st, type, w->id, w->is_add ? "add" : "update", w->uid)))
 		return crm_fail_store(x, rc);
-	return 0;
+	/* P6: a new responsible, or the responsible of an item moved to another stage, is told, in
+	 * this transaction (im/notify.h decides who may hear of it). */
+	return im_notify_crm_item(call, type, w->id, w->before, after);
 }
 
 static int begin_write(struct write *w, struct crm_ctx *x, bool is_add)

@@ -6,6 +6,13 @@
  *   event: crm
  *   data: {"entityTypeId":2,"id":5,"action":"update","userId":1}
  *
+ * and each notification added, read, unread or deleted (P6, im/notify.c) to its recipient's
+ * streams only, decided from the row's recipient_id alone (no query per stream):
+ *
+ *   id: 43
+ *   event: notify
+ *   data: {"id":7,"action":"add","userId":5}
+ *
  * Threads: MHD's pool threads are few (one per core), so no stream may hold one while it waits.
  * A stream is an MHD response read through sse_read(); when it has nothing to send it suspends
  * its connection and returns 0 bytes, which frees the pool thread. One poller thread per process
@@ -50,6 +57,8 @@ struct sse_client {
 	struct sse_client *next;
 	struct MHD_Connection *conn;
 	int64_t user_id;      /* whom the stream is for: the rights filter asks about it */
+	bool wants_crm;       /* the webhook's scopes allow crm: CRM changes */
+	bool wants_notify;    /* …allow im: the user's notification events */
 	struct arena *rights_arena; /* holds rights: the user's CRM rights, reloaded every few seconds */
 	struct crm_rights *rights;
 	double rights_at;
@@ -135,19 +144,32 @@ static size_t event_format(const struct q_crm_event *e, char *out, size_t n)
 	 * rather than written into the stream's framing. */
 	if (!e->action[0] || strspn(e->action, "abcdefghijklmnopqrstuvwxyz") != strlen(e->action))
 		return 0;
-	int k = snprintf(out, n,
-			 "id: %" PRId64 "\nevent: crm\ndata: {\"entityTypeId\":%" PRId64 ",\"id\":%" PRId64
-			 ",\"action\":\"%s\",\"userId\":%" PRId64 "}\n\n",
-			 e->id, e->entity_type_id, e->entity_id, e->action, e->user_id);
+	int k;
+	if (e->recipient_id > 0) /* a notification: its id, what happened, whose it is */
+		k = snprintf(out, n,
+			     "id: %" PRId64 "\nevent: notify\ndata: {\"id\":%" PRId64 ",\"action\":\"%s\",\"userId\":%" PRId64
+			     "}\n\n",
+			     e->id, e->entity_id, e->action, e->recipient_id);
+	else
+		k = snprintf(out, n,
+			     "id: %" PRId64 "\nevent: crm\ndata: {\"entityTypeId\":%" PRId64 ",\"id\":%" PRId64
+			     ",\"action\":\"%s\",\"userId\":%" PRId64 "}\n\n",
+			     e->id, e->entity_type_id, e->entity_id, e->action, e->user_id);
 	return k > 0 && (size_t)k < n ? (size_t)k : 0;
 }
 
 #define SSE_RIGHTS_TTL 5.0 /* seconds a stream's rights are kept before they are read again */
 
-/* May the stream's user see this event? Its CRM rights (crm/access.h) judge the item as it is
- * now; a deletion carries no data but the ID, and goes to everyone so that screens drop it. */
+/* May the stream's user see this event? A notification event goes to its recipient alone (the
+ * row says whose it is: no query). For a CRM change, the user's CRM rights (crm/access.h) judge
+ * the item as it is now; a deletion carries no data but the ID, and goes to everyone so that
+ * screens drop it. */
 static bool client_may_see(struct store *st, struct sse_client *c, const struct q_crm_event *e)
 {
+	if (e->recipient_id > 0) /* a notification event: its recipient's, nobody else's */
+		return c->wants_notify && e->recipient_id == c->user_id;
+	if (!c->wants_crm)
+		return false;
 	if (!strcmp(e->action, "delete"))
 		return true;
 	double now = now_mono();
@@ -410,13 +432,15 @@ static int start_cursor(struct http_req *r, struct store *st, int64_t *cursor, b
 }
 
 /* Register the stream and answer with it. */
-static enum MHD_Result sse_answer(struct http_req *r, int64_t user_id, int64_t cursor, bool reset)
+static enum MHD_Result sse_answer(struct http_req *r, const struct rest_auth *auth, int64_t cursor, bool reset)
 {
 	struct sse_client *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
 	c->conn = r->conn;
-	c->user_id = user_id;
+	c->user_id = auth->user_id;
+	c->wants_crm = http_io_scope_ok(auth, "crm");
+	c->wants_notify = http_io_scope_ok(auth, "im");
 	c->cursor = cursor;
 	buf_init(&c->out, SSE_OUT_MAX);
 	char head[160];
@@ -469,7 +493,7 @@ enum MHD_Result http_events(struct http_req *r)
 	enum MHD_Result ret;
 	if (http_io_auth(r, hook_user, secret, &auth, scopes, sizeof scopes, &ret))
 		return ret;
-	if (!http_io_scope_ok(&auth, "crm"))
+	if (!http_io_scope_ok(&auth, "crm") && !http_io_scope_ok(&auth, "im"))
 		return http_io_error(r, ERR_INSUFFICIENT_SCOPE,
 				       "The request requires higher privileges than provided by the webhook token");
 	struct store *st = server_store(r->srv);
@@ -477,7 +501,7 @@ enum MHD_Result http_events(struct http_req *r)
 	bool reset;
 	if (!st || start_cursor(r, st, &cursor, &reset))
 		return http_io_error(r, ERR_INTERNAL, "The database is unavailable");
-	return sse_answer(r, auth.user_id, cursor, reset);
+	return sse_answer(r, &auth, cursor, reset);
 }
 
 void http_events_stop(void)

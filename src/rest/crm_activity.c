@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/util.h"
 #include "crm/crm.h"
+#include "im/notify.h"
 #include "store/q_crm_activity.h"
 #include "store/q_crm_item.h"
 #include "store/q_crm_timeline.h"
@@ -493,7 +494,27 @@ static int activity_add_tx(struct rest_call *call, struct act_write *w, int64_t 
 		return rest_fail_store(call, rc);
 	bool unused;
 	const char *now = set_text(w, "CREATED", &unused);
-	return write_comms(call, *id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
+	if (write_comms(call, *id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now))
+		return -1;
+	/* P6: a responsible other than the caller is told (im/notify.h) */
+	return im_notify_crm_activity(call, w->owner_type, w->owner_id, *id, w->responsible,
+				      set_text(w, "SUBJECT", &unused));
+}
+
+/* An activity given to a new responsible by an update: they are told (P6), with its subject as
+ * it is now. */
+static int tell_responsible(struct rest_call *call, int64_t id, const struct act_write *w, int64_t was)
+{
+	if (!w->responsible || w->responsible == was || w->responsible == rest_caller_id(call))
+		return 0;
+	bool given;
+	const char *subject = set_text(w, "SUBJECT", &given);
+	json_t *by_id = given ? NULL : rest_own(call, json_object());
+	if (!given && (!by_id || rest_crm_activity_records(call, &id, 1, by_id)))
+		return by_id ? -1 : oom(call);
+	if (!given)
+		subject = json_string_value(json_object_get(json_object_iter_value(json_object_iter(by_id)), "SUBJECT"));
+	return im_notify_crm_activity(call, w->owner_type, w->owner_id, id, w->responsible, subject);
 }
 
 int rest_crm_activity_add(struct rest_call *call)
@@ -551,7 +572,10 @@ static int activity_update_tx(struct rest_call *call, int64_t id, json_t *fields
 		return rest_fail(call, ERR_NOT_FOUND, "Activity is not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
-	return write_comms(call, id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now) ? -1 : 0;
+	return write_comms(call, id, w) || rest_crm_touch_owner(call, w->owner_type, w->owner_id, now) ||
+		       tell_responsible(call, id, w, row.responsible_id)
+		       ? -1
+		       : 0;
 }
 
 int rest_crm_activity_update(struct rest_call *call)

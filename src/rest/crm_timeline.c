@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/util.h"
 #include "crm/crm.h"
+#include "im/notify.h"
 #include "store/q_crm_item.h"
 #include "store/q_crm_timeline.h"
 #include "store/q_user.h"
@@ -472,6 +473,9 @@ static int comment_add_tx(struct rest_call *call, const struct comment_new *c, c
 	int rc = q_crm_timeline_comment_insert(call->st, c->type, c->entity_id, c->author_id, c->comment, files, now, id);
 	if (rc)
 		return rest_fail_store(call, rc);
+	/* P6: the users mentioned ([USER=5]…[/USER]) who may read the item are told */
+	if (im_notify_crm_mentions(call, c->type, c->entity_id, *id, c->author_id, c->comment, NULL))
+		return -1;
 	return rest_crm_touch_owner(call, c->type, c->entity_id, now);
 }
 
@@ -607,6 +611,20 @@ static int comment_for_change(struct rest_call *call, int64_t id, struct q_crm_c
 		       : 0;
 }
 
+/* The stored text of comment id ("" when it has none). */
+static int stored_text(struct rest_call *call, int64_t id, const char **text)
+{
+	json_t *by_id = rest_own(call, json_object());
+	if (!by_id)
+		return oom(call);
+	if (comment_records(call, &id, 1, by_id))
+		return -1;
+	json_t *row = json_object_iter_value(json_object_iter(by_id));
+	const char *t = json_string_value(json_object_get(row, "COMMENT"));
+	*text = t ? t : "";
+	return 0;
+}
+
 static int comment_update_tx(struct rest_call *call, int64_t id, const char *comment, json_t *files_v,
 			     const char *now)
 {
@@ -619,11 +637,16 @@ static int comment_update_tx(struct rest_call *call, int64_t id, const char *com
 		if (files_parse(call, files_v, old ? old : rest_own(call, json_array()), now, &files))
 			return -1;
 	}
+	const char *old_text = NULL; /* before the edit: only the mentions it adds are news (P6) */
+	if (comment && stored_text(call, id, &old_text))
+		return -1;
 	int rc = q_crm_timeline_comment_update(call->st, id, comment, files, now);
 	if (rc == STORE_NOTFOUND)
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (rc)
 		return rest_fail_store(call, rc);
+	if (comment && im_notify_crm_mentions(call, b.entity_type_id, b.entity_id, id, b.author_id, comment, old_text))
+		return -1;
 	return rest_crm_touch_owner(call, b.entity_type_id, b.entity_id, now);
 }
 

@@ -248,6 +248,18 @@ static bool email_valid(const char *e)
 	return strchr(at + 1, '.') != NULL;
 }
 
+/* The fields that take one of a few values (each list ends with NULL). LANGUAGE_ID is the
+ * user's language, which the server's own texts for them (notifications) are written in. */
+static const struct {
+	const char *field;
+	const char *values[4];
+	const char *says;
+} user_enums[] = {
+	{"PERSONAL_GENDER", {"", "M", "F", NULL}, "M, F or empty"},
+	{"USER_TYPE", {"employee", "extranet", "email", NULL}, "employee, extranet or email"},
+	{"LANGUAGE_ID", {"ru", "en", NULL}, "ru or en"},
+};
+
 /* Check one value against its field's own rules and make it storable (NOT NULL columns). */
 static int user_value(struct rest_call *call, const struct query_field *f, json_t *v, struct query_value *out)
 {
@@ -262,12 +274,14 @@ static int user_value(struct rest_call *call, const struct query_field *f, json_
 			out->s = "";
 		}
 	}
-	if (!strcmp(f->name, "PERSONAL_GENDER") && out->kind == QV_TEXT && *out->s && strcmp(out->s, "M") &&
-	    strcmp(out->s, "F"))
-		return rest_fail(call, ERR_ARGUMENT, "PERSONAL_GENDER must be M, F or empty");
-	if (!strcmp(f->name, "USER_TYPE") && out->kind == QV_TEXT && strcmp(out->s, "employee") &&
-	    strcmp(out->s, "extranet") && strcmp(out->s, "email"))
-		return rest_fail(call, ERR_ARGUMENT, "USER_TYPE must be employee, extranet or email");
+	for (size_t i = 0; i < sizeof user_enums / sizeof *user_enums; i++) {
+		if (strcmp(f->name, user_enums[i].field) || out->kind != QV_TEXT)
+			continue;
+		for (const char *const *ok = user_enums[i].values; *ok; ok++)
+			if (!strcmp(out->s, *ok))
+				return 0;
+		return rest_fail(call, ERR_ARGUMENT, "%s must be %s", f->name, user_enums[i].says);
+	}
 	return 0;
 }
 

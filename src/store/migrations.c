@@ -806,6 +806,35 @@ static const struct migration migrations[] = {
 	 "  updated TEXT NOT NULL,\n"
 	 "  PRIMARY KEY (app_id, user_id, name)\n"
 	 ");\n"},
+	{13, "im: notifications (im.notify.*), and the events stream's recipient",
+	 /* P6 in-app notifications, Bitrix24's im.notify.*: one row per notification and recipient.
+	  * Pages are a user's newest first (user_id, id: ids grow with the creation time, so id order
+	  * is date order); the bell's unread count reads the partial index of the unread ones. */
+	 "CREATE TABLE im_notify (\n"
+	 "  id {{ID}},\n"
+	 "  user_id INTEGER NOT NULL,             -- the recipient\n"
+	 "  author_id INTEGER NOT NULL DEFAULT 0, -- 0: the system\n"
+	 "  created TEXT NOT NULL,\n"
+	 "  notify_type INTEGER NOT NULL,         -- 1 confirm, 2 from a user, 4 system\n"
+	 "  module TEXT NOT NULL DEFAULT '',      -- crm, rest, …\n"
+	 "  event TEXT NOT NULL DEFAULT '',       -- changeAssignedBy, mention, rest_notify, …\n"
+	 "  tag TEXT NOT NULL DEFAULT '',         -- a new one replaces the recipient's others with it\n"
+	 "  sub_tag TEXT NOT NULL DEFAULT '',\n"
+	 "  title TEXT NOT NULL DEFAULT '',\n"
+	 "  text TEXT NOT NULL DEFAULT '',        -- BB code, in the recipient's language\n"
+	 "  is_read INTEGER NOT NULL DEFAULT 0,\n"
+	 "  params TEXT                           -- a JSON object, or NULL\n"
+	 ");\n"
+	 "CREATE INDEX im_notify_user ON im_notify(user_id, id);\n"
+	 "CREATE INDEX im_notify_unread ON im_notify(user_id) WHERE is_read = 0;\n"
+	 /* Confirmations come first on a page: this finds a user's (usually none) without walking
+	  * all their notifications. */
+	 "CREATE INDEX im_notify_confirm ON im_notify(user_id, id) WHERE notify_type = 1;\n"
+	 /* The live stream (http/events.c) carries notifications in the same log as CRM changes, so
+	  * one poller, one cursor and Last-Event-ID serve both. recipient_id NULL: a CRM change, for
+	  * every stream its rights allow; set: a notification event for that user's streams only,
+	  * decided from the row itself without a query per stream. */
+	 "ALTER TABLE crm_event ADD COLUMN recipient_id INTEGER;\n"},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -8,19 +8,22 @@
 #include <string.h>
 #include <time.h>
 
-int q_crm_event_add(struct store *st, int64_t entity_type_id, int64_t entity_id, const char *action, int64_t user_id)
+/* One row; recipient_id 0 stores NULL (a CRM change for every stream). */
+static int event_insert(struct store *st, int64_t entity_type_id, int64_t entity_id, const char *action,
+			int64_t user_id, int64_t recipient_id)
 {
 	char now[32];
 	db_time_utc(time(NULL), now, sizeof now);
 	struct stmt *s;
 	STORE_PREP(s, st,
-		   "INSERT INTO crm_event (entity_type_id, entity_id, action, user_id, created) "
-		   "VALUES ($1, $2, $3, $4, $5) RETURNING id");
+		   "INSERT INTO crm_event (entity_type_id, entity_id, action, user_id, created, recipient_id) "
+		   "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
 	int rc = store_bind_int(s, 1, entity_type_id);
 	rc = rc ? rc : store_bind_int(s, 2, entity_id);
 	rc = rc ? rc : store_bind_text(s, 3, action);
 	rc = rc ? rc : (user_id > 0 ? store_bind_int(s, 4, user_id) : store_bind_null(s, 4));
 	rc = rc ? rc : store_bind_text(s, 5, now);
+	rc = rc ? rc : (recipient_id > 0 ? store_bind_int(s, 6, recipient_id) : store_bind_null(s, 6));
 	if (rc) {
 		store_reset(s);
 		return rc;
@@ -38,6 +41,19 @@ int q_crm_event_add(struct store *st, int64_t entity_type_id, int64_t entity_id,
 	return q_crm_event_trim(st, Q_CRM_EVENT_KEEP, before);
 }
 
+int q_crm_event_add(struct store *st, int64_t entity_type_id, int64_t entity_id, const char *action, int64_t user_id)
+{
+	return event_insert(st, entity_type_id, entity_id, action, user_id, 0);
+}
+
+int q_crm_event_notify(struct store *st, int64_t recipient_id, int64_t notify_id, const char *action,
+		       int64_t user_id)
+{
+	if (recipient_id <= 0)
+		return STORE_OK; /* nobody's stream: nothing to say */
+	return event_insert(st, 0, notify_id, action, user_id, recipient_id);
+}
+
 int q_crm_event_since(struct store *st, int64_t after_id, struct q_crm_event *out, size_t max, size_t *n)
 {
 	*n = 0;
@@ -45,7 +61,7 @@ int q_crm_event_since(struct store *st, int64_t after_id, struct q_crm_event *ou
 		return STORE_OK;
 	struct stmt *s;
 	STORE_PREP(s, st,
-		   "SELECT id, entity_type_id, entity_id, action, user_id FROM crm_event WHERE id > $1 "
+		   "SELECT id, entity_type_id, entity_id, action, user_id, recipient_id FROM crm_event WHERE id > $1 "
 		   "ORDER BY id LIMIT $2");
 	int rc = store_bind_int(s, 1, after_id);
 	rc = rc ? rc : store_bind_int(s, 2, (int64_t)max);
@@ -56,6 +72,7 @@ int q_crm_event_since(struct store *st, int64_t after_id, struct q_crm_event *ou
 		e->entity_id = store_col_int(s, 2);
 		store_col_copy(s, 3, e->action, sizeof e->action);
 		e->user_id = store_col_int(s, 4); /* NULL reads 0 */
+		e->recipient_id = store_col_int(s, 5);
 		rc = *n < max ? STORE_OK : STORE_ROW;
 	}
 	store_reset(s);

@@ -1,5 +1,6 @@
 /* q_crm_event.h — the change log the events stream (P9) reads: one row per added, changed or
- * deleted CRM item, written by the write path (crm/item.c) in the item's transaction, read by
+ * deleted CRM item, written by the write path (crm/item.c) in the item's transaction, and one
+ * per notification added, read, unread or deleted (im/notify.c, P6: recipient_id set), read by
  * every server process (so several processes sharing PostgreSQL all see every change). All
  * return 0 or a negative store code.
  *
@@ -25,11 +26,17 @@ struct q_crm_event {
 	int64_t entity_id;
 	char action[8];      /* add | update | delete */
 	int64_t user_id;     /* 0: the system */
+	int64_t recipient_id; /* 0: a CRM change (entity_type_id, entity_id); else a notification event
+			       * (P6): entity_id is the notification, for this user's streams only */
 };
 
 /* action: "add", "update" or "delete". user_id 0: the system. Every Q_CRM_EVENT_TRIM_EVERY
  * events it also trims the table (q_crm_event_trim), in the same transaction. */
 int q_crm_event_add(struct store *st, int64_t entity_type_id, int64_t entity_id, const char *action, int64_t user_id);
+/* A notification event (P6) for recipient's streams only: notify_id 0 means "several changed,
+ * read them again" (im.notify.read.all). action: add | read | unread | delete. Trims as above. */
+int q_crm_event_notify(struct store *st, int64_t recipient_id, int64_t notify_id, const char *action,
+		       int64_t user_id);
 /* Up to max events with id > after_id, oldest first, into out; *n gets how many. */
 int q_crm_event_since(struct store *st, int64_t after_id, struct q_crm_event *out, size_t max, size_t *n);
 /* The newest id and the oldest one kept (both 0 when the table is empty). */

@@ -20,6 +20,7 @@ static const struct query_field user_fields[] = {
 	{"LAST_LOGIN", "last_login", QT_DATETIME, F | QF_READONLY, "Last Login", NULL},
 	{"DATE_REGISTER", "date_register", QT_DATETIME, F | QF_READONLY, "Registration Date", NULL},
 	{"TIME_ZONE", "time_zone", QT_STRING, F, "TIME_ZONE", NULL},
+	{"LANGUAGE_ID", "language", QT_STRING, F, "Language", NULL}, /* ru | en: notifications' language */
 	{"IS_ONLINE", "", QT_CHAR, QF_NOCOL | QF_READONLY, "IS_ONLINE", NULL},
 	{"TIMESTAMP_X", "timestamp_x", QT_DATETIME, F | QF_READONLY, "TIMESTAMP_X", NULL},
 	{"LAST_ACTIVITY_DATE", "last_activity_date", QT_DATETIME, F | QF_READONLY, "LAST_ACTIVITY_DATE", NULL},

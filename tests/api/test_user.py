@@ -281,6 +281,11 @@ def rights_of_a_plain_user():
     fails("user.update", {"ID": uid, "ACTIVE": False}, "ACCESS_DENIED", status=403, path=path("user.update"),
           mentions="ACTIVE")
     fails("user.update", {"ID": uid, "IS_ADMIN": True}, "ACCESS_DENIED", status=403, path=path("user.update"))
+    # the language the UI's user menu saves, which the server's notifications are written in
+    check(ok("user.update", {"ID": uid, "LANGUAGE_ID": "en"}, path=path("user.update"))["result"] is True)
+    check(ok("user.get", {"ID": uid})["result"][0]["LANGUAGE_ID"] == "en")
+    fails("user.update", {"ID": uid, "LANGUAGE_ID": "de"}, "ERROR_ARGUMENT", path=path("user.update"),
+          mentions="LANGUAGE_ID")
     fails("user.update", {"ID": 1, "NAME": "Hacked"}, "ACCESS_DENIED", status=403, path=path("user.update"))
     check(ok("user.current")["result"]["NAME"] != "Hacked")
     # reading stays open to every employee
