@@ -11,6 +11,11 @@
 // "cold": the browser's HTTP cache is emptied first (a first visit: the script and the stylesheet
 // come over the wire); "warm": as cached by the previous load (someone opening the kanban again).
 // Prints p50/p95 per server and mode, the ratio of the million to the empty CRM, and the aims.
+// Then the other screens a manager lands on with the million (BENCH_SCREENS, default the deal
+// list and a deal's card slider over the kanban), warm, RUNS loads each: the time until their
+// content shows and their CLS. Every shift is kept with the elements it moved (the Layout
+// Instability API's sources, with their rectangles before and after), and the worst load's are
+// printed, so that a jump can be traced to what caused it.
 const PW = process.env.PLAYWRIGHT || new URL('../../tests/ui/node_modules/playwright-core/index.mjs', import.meta.url).href;
 const { chromium } = await import(PW);
 
@@ -34,14 +39,22 @@ function observe() {
     for (const e of list.getEntries()) {
       if (e.hadRecentInput) continue;
       m.cls += e.value;
-      const node = e.sources && e.sources[0] && e.sources[0].node;
-      const what = node && node.nodeType === 1 ? `${node.tagName.toLowerCase()}.${[...node.classList].join('.')}` : node ? node.nodeName : '?';
+      const name = (node) => (node && node.nodeType === 1 ? `${node.tagName.toLowerCase()}${[...node.classList].map((c) => `.${c}`).join('')}` : node ? node.nodeName : '?');
+      const rect = (r) => `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+      const what = (e.sources || []).slice(0, 3).map((x) => `${name(x.node)} [${rect(x.previousRect)} → ${rect(x.currentRect)}]`).join(', ') || '?';
       m.shifts.push({ at: Math.round(e.startTime), value: e.value, what });
     }
   }).observe({ type: 'layout-shift', buffered: true });
+  // the screen's content: a kanban's first column with its cards, or what window.__benchReady
+  // names (set by the page's own init script; read here lazily, as the two run in either order)
   const mo = new MutationObserver(() => {
-    const col = document.querySelector('.board section.column');
-    if (!col || !(col.querySelector('.kcard') || col.querySelector('.col-empty'))) return;
+    const ready = window.__benchReady;
+    if (ready) {
+      if (!document.querySelector(ready)) return;
+    } else {
+      const col = document.querySelector('.board section.column');
+      if (!col || !(col.querySelector('.kcard') || col.querySelector('.col-empty'))) return;
+    }
     mo.disconnect();
     m.dom = performance.now();
     requestAnimationFrame(() => setTimeout(() => { m.cards = performance.now(); }, 0));
@@ -69,8 +82,9 @@ async function signedIn(base) {
 }
 
 const errors = [];
-async function once(ctx, base, cold) {
+async function once(ctx, base, cold, hash = HASH, ready = '') {
   const page = await ctx.newPage();
+  await page.addInitScript((r) => { window.__benchReady = r; }, ready);
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   if (cold) {
@@ -78,11 +92,11 @@ async function once(ctx, base, cold) {
     await cdp.send('Network.clearBrowserCache');
     await cdp.detach();
   }
-  await page.goto(`${base}/${HASH}`);
+  await page.goto(`${base}/${hash}`);
   await page.waitForFunction(() => window.__bench && window.__bench.cards !== null, null, { timeout: 30000 });
   await page.waitForTimeout(SETTLE);
   const m = await page.evaluate(() => window.__bench);
-  const cards = await page.$$eval('.board section.column:first-child .kcard', (cs) => cs.length);
+  const cards = ready ? 0 : await page.$$eval('.board section.column:first-child .kcard', (cs) => cs.length);
   await page.close();
   return { ...m, firstColumn: cards };
 }
@@ -91,6 +105,12 @@ const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
 };
+
+// the other screens: name, hash, what shows their content
+const SCREENS = process.env.BENCH_SCREENS ? JSON.parse(process.env.BENCH_SCREENS) : [
+  ['deal list', '#/deal/list', '.grid tbody tr'],
+  ['deal card slider', '#/deal/kanban/0?open=deal/1', '.slider .timeline > :is(.tl-list, p.muted)'],
+];
 
 const servers = { full: FULL, empty: EMPTY };
 const ctxs = {};
@@ -103,6 +123,12 @@ for (let i = 0; i < RUNS; i++) {
   for (const mode of ['cold', 'warm']) {
     for (const k of Object.keys(servers)) res[`${k}/${mode}`].push(await once(ctxs[k], servers[k], mode === 'cold'));
   }
+}
+const screens = {};
+for (const [name, hash, ready] of SCREENS) {
+  screens[name] = [];
+  await once(ctxs.full, FULL, false, hash, ready); // unmeasured: its chunks and first reads cached
+  for (let i = 0; i < RUNS; i++) screens[name].push(await once(ctxs.full, FULL, false, hash, ready));
 }
 await browser.close();
 
@@ -128,8 +154,19 @@ for (const mode of ['cold', 'warm']) {
   console.log(`  ${`ratio million/empty, ${mode}`.padEnd(28)}${fmt(f.fcp50 / e.fcp50, 2)}${fmt(f.fcp95 / e.fcp95, 2)}   ${fmt(f.c50 / e.c50, 2).padStart(9)}${fmt(f.c95 / e.c95, 2)}`);
 }
 // where the layout moved, if it did: the worst load's shifts
-const worst = [...res['full/cold'], ...res['full/warm']].sort((a, b) => b.cls - a.cls)[0];
-if (worst && worst.cls > 0) console.log(`  the largest CLS (${worst.cls.toFixed(4)}) came from: ${worst.shifts.map((s) => `${s.what} at ${s.at} ms (${s.value.toFixed(4)})`).join('; ')}`);
+const worstOf = (rs) => [...rs].sort((a, b) => b.cls - a.cls)[0];
+const moved = (w) => w.shifts.map((s) => `${s.what} at ${s.at} ms (${s.value.toFixed(4)})`).join('; ');
+const worst = worstOf([...res['full/cold'], ...res['full/warm']]);
+if (worst && worst.cls > 0) console.log(`  the largest CLS (${worst.cls.toFixed(4)}) came from: ${moved(worst)}`);
+console.log('');
+console.log(`Other screens with the million deals, warm, ${RUNS} loads each; ms from navigation start to the content shown`);
+console.log(`${''.padEnd(30)}${'shown p50'.padStart(9)}${'p95'.padStart(8)}   ${'CLS p50'.padStart(8)}${'p95'.padStart(8)}`);
+for (const [name] of SCREENS) {
+  const rs = screens[name];
+  console.log(`  ${name.padEnd(28)}${fmt(q(rs.map((r) => r.cards), 0.5)).padStart(9)}${fmt(q(rs.map((r) => r.cards), 0.95))}   ${fmt(q(rs.map((r) => r.cls), 0.5), 4)}${fmt(q(rs.map((r) => r.cls), 0.95), 4)}`);
+  const w = worstOf(rs);
+  if (w && w.cls > 0) console.log(`    the largest CLS (${w.cls.toFixed(4)}) came from: ${moved(w)}`);
+}
 if (errors.length) console.log(`  browser errors: ${[...new Set(errors)].slice(0, 5).join(' | ')}`);
 
 let missed = 0;
@@ -141,6 +178,7 @@ console.log('');
 aim('first contentful paint p95 < 1000 ms (cold and warm)', sum['full/cold'].fcp95 < 1000 && sum['full/warm'].fcp95 < 1000);
 aim('first column\'s cards painted p95 < 1000 ms (cold and warm)', sum['full/cold'].c95 < 1000 && sum['full/warm'].c95 < 1000);
 aim('no layout jumps: CLS p95 < 0.01 (cold and warm)', sum['full/cold'].cls95 < 0.01 && sum['full/warm'].cls95 < 0.01);
+aim('nor on the other screens: CLS p95 < 0.01', SCREENS.every(([name]) => q(screens[name].map((r) => r.cls), 0.95) < 0.01));
 aim('the first column shows its first page (50 cards)', sum['full/cold'].n === 50);
 aim('no errors in the browser', errors.length === 0);
 process.exit(missed ? 1 : 0);

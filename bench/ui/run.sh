@@ -16,7 +16,9 @@
 # million / empty.
 # Knobs: VORONKA_BIN (default build/voronka, built if missing), BENCH_DEALS (1000000), BENCH_DATA
 # (default $TMPDIR/voronka-bench-ui-N), BENCH_RUNS (15), BENCH_SETTLE_MS (1000), CHROMIUM
-# (/usr/bin/chromium), BENCH_WEB_ROOT (the folder holding dist/; default web, built if missing).
+# (/usr/bin/chromium), BENCH_WEB_ROOT (the folder holding dist/; default web, built if missing),
+# BENCH_SCREENS (the other screens measured with the million, as JSON [[name, hash, selector]];
+# default the deal list and a deal's card slider: see measure.mjs).
 # Exit status: 0 when every aim printed at the end was met.
 set -u
 cd "$(dirname "$0")/../.." || exit 1

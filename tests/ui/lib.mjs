@@ -26,3 +26,83 @@ export async function until(fn, what, ms = 5000) {
 }
 export const digits = (s) => String(s).replace(/[^\d]/g, '');
 
+// A user's ID by e-mail, and their name as the UI shows it (first and last name, else the e-mail).
+export async function userId(email) {
+  const [u] = await ok('user.get', { FILTER: { EMAIL: email } });
+  return Number(u.ID);
+}
+export const userLabel = (u) => [u.NAME, u.LAST_NAME].filter(Boolean).join(' ') || u.EMAIL;
+
+// ---- keyboard and accessibility (a11y.test.mjs) ----
+
+// What has the focus, for checks and messages: its tag, classes, name and a few data attributes.
+export async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return 'body';
+    const name = e.getAttribute('aria-label') || e.getAttribute('name') || (e.textContent || '').trim().slice(0, 40);
+    const data = Object.entries(e.dataset).map(([k, v]) => `[${k}=${v}]`).join('');
+    return `${e.tagName.toLowerCase()}${[...e.classList].map((c) => `.${c}`).join('')}${data} "${name}"`;
+  });
+}
+
+// Press Tab (Shift+Tab with back) until the focused element matches the CSS selector and, with
+// text, is named so (its aria-label, its label's text or its own text contains it); returns how
+// many presses it took, or throws: the control is not reachable by the keyboard.
+export async function tabTo(page, selector, { back = false, max = 120, text = '' } = {}) {
+  const at = () => page.evaluate(([s, want]) => {
+    const e = document.activeElement;
+    if (!e?.matches(s)) return false;
+    const name = e.getAttribute('aria-label') || e.closest('label')?.textContent || e.textContent || '';
+    return name.includes(want);
+  }, [selector, text]);
+  for (let i = 0; i <= max; i++) {
+    if (await at()) return i;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${selector}${text ? ` "${text}"` : ''} not reached by ${back ? 'Shift+Tab' : 'Tab'} in ${max} presses (focus on ${await focused(page)})`);
+}
+
+// Whether the focused element shows where the focus is: an outline at least 2 px wide and not
+// transparent, on it or — for a control drawn transparent (a file input inside its label) — on
+// the nearest ancestor that is visible. Returns null when it does, else what is focused.
+export async function focusRingMissing(page) {
+  return page.evaluate(() => {
+    let e = document.activeElement;
+    if (!e || e === document.body) return 'nothing is focused';
+    const what = `${e.tagName.toLowerCase()}${[...e.classList].map((c) => `.${c}`).join('')} "${(e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 30)}"`;
+    while (e && Number(getComputedStyle(e).opacity) === 0) e = e.parentElement;
+    if (!e) return `${what}: invisible`;
+    const s = getComputedStyle(e);
+    const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && !/rgba\(.*, 0\)$/.test(s.outlineColor);
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return `${what}: has no size`;
+    return ring ? null : `${what}: no focus ring (outline ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor})`;
+  });
+}
+
+// axe-core's check of the page as it is now: the violations of the given impacts, each as
+// "rule (impact): how many × where — what to fix". The script is put in once per document.
+// It is evaluated through the DevTools protocol, which the page's Content-Security-Policy
+// (script-src 'self') does not govern: page.addScriptTag would be refused, and bypassing the
+// policy for the whole context would hide what it refuses from the console checks.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+let axeSource = null;
+export async function axeViolations(page, { impacts = ['critical', 'serious'], exclude = [], disable = [] } = {}) {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async ({ exclude, disable }) => {
+    const rules = Object.fromEntries(disable.map((id) => [id, { enabled: false }]));
+    const r = await window.axe.run({ include: [document], exclude: exclude.map((s) => [s]) }, { rules, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')), n: v.nodes.length }));
+  }, { exclude, disable });
+  return found.filter((v) => impacts.includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.n} × ${v.where.join(', ')} — ${v.help}`);
+}
+
+// Errors the page reports — console messages of type "error" and uncaught exceptions — pushed to
+// sink as "label: text", label() naming what was being done.
+export function collectErrors(page, sink, label) {
+  page.on('console', (m) => { if (m.type() === 'error') sink.push(`${label()}: ${m.text()} (${m.location()?.url || ''})`); });
+  page.on('pageerror', (e) => sink.push(`${label()}: ${e.message}`));
+}

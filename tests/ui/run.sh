@@ -7,6 +7,7 @@
 #   UI_SCREENSHOTS  a folder for a screenshot of each main screen (docs/screenshots to refresh
 #                   the README's); by default they go to the temporary folder and are dropped
 #   UI_ONLY         run only the tests whose name contains this
+#   UI_WEB_ROOT     the folder whose dist/ is served (default web/; its dist/ must be built)
 # Runs `npm ci` here and builds web/ first when needed. The last line is "N passed, N failed".
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -34,10 +35,11 @@ fail_all() { # WHY: the suite could not run: one failure
 [ -x "$BIN" ] || fail_all "no voronka binary at $BIN (make, or set VORONKA_BIN)"
 command -v node >/dev/null 2>&1 || fail_all "node is not installed"
 [ -x "$CHROMIUM" ] || fail_all "no chromium at $CHROMIUM (scripts/install-deps.sh installs Debian's)"
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 	npm ci --no-audit --no-fund --loglevel=error >"$tmp/npm.log" 2>&1 || { cat "$tmp/npm.log"; fail_all "npm ci"; }
 fi
-if [ ! -f "$ROOT/web/dist/index.html" ]; then
+WEB_ROOT=${UI_WEB_ROOT:-$ROOT/web}
+if [ -z "${UI_WEB_ROOT:-}" ] && [ ! -f "$ROOT/web/dist/index.html" ]; then
 	(cd "$ROOT/web" && { [ -d node_modules/vite ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build) \
 		>"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail_all "the web UI did not build"; }
 fi
@@ -49,7 +51,7 @@ out=$("$BIN" webhook add --data "$data" --user 1 2>&1) || { echo "$out"; fail_al
 hook=$(echo "$out" | grep -o '/rest/[0-9][0-9]*/[A-Za-z0-9][A-Za-z0-9]*' | head -n 1)
 [ -n "$hook" ] || fail_all "webhook add printed no URL: $out"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-VORONKA_WEB_ROOT=$ROOT/web "$BIN" serve --data "$data" --listen "127.0.0.1:$port" >"$data/server.log" 2>&1 &
+VORONKA_WEB_ROOT=$WEB_ROOT "$BIN" serve --data "$data" --listen "127.0.0.1:$port" >"$data/server.log" 2>&1 &
 pid=$!
 i=0
 until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do
@@ -65,7 +67,7 @@ shots=${UI_SCREENSHOTS:-$tmp/shots}
 case $shots in /*) ;; *) shots=$ROOT/$shots ;; esac
 mkdir -p "$shots"
 VORONKA_URL="http://127.0.0.1:$port" VORONKA_HOOK="http://127.0.0.1:$port$hook" CHROMIUM="$CHROMIUM" \
-	UI_SCREENSHOTS="$shots" sh -c 'rc=0; for f; do node "$f" || rc=1; done; exit $rc' sh "$UI_DIR/ui.test.mjs" "$UI_DIR/rights.test.mjs" >"$tmp/out" 2>&1
+	UI_SCREENSHOTS="$shots" sh -c 'rc=0; for f; do node "$f" || rc=1; done; exit $rc' sh "$UI_DIR"/*.test.mjs >"$tmp/out" 2>&1
 rc=$?
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" # the total comes last, once, below
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" | awk '{ p += $1; f += $3 } END { if (NR) print p " passed, " f " failed" }')

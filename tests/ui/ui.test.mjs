@@ -346,6 +346,7 @@ test('the list: sort by a click, filter, bulk change of the responsible', async 
   await admin.check('.grid tbody tr:nth-child(2) input[type=checkbox]');
   await admin.waitForSelector('.bulkbar:has-text("Выбрано: 2")');
   await admin.selectOption('.bulkbar select >> nth=0', '2');
+  await admin.click('.bulkbar button:has-text("Применить")');
   await toastSeen(admin, 'Готово: 2');
   for (const id of ids) check((await ok('crm.deal.get', { id })).ASSIGNED_BY_ID === '2', id);
 });

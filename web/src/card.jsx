@@ -1,18 +1,40 @@
 // The card of an item, a slider over the list or kanban (C1), routed by ?open=type/id: the stage
 // bar (C3), fields in sections edited in place, the timeline (C6), products (C8), relations (C5),
 // history (C7) and, for leads, conversion (C4).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call } from './api.js';
 import { date, fieldLabel, t } from './i18n.js';
 import { closeCard, openCard } from './router.js';
 import { cardConfigs, loadCardConfig, loadFields, loadRights, loadTitles, on, refs, session, stagesOf, statusList, titles, useTopic, userName } from './state.js';
 import { TYPES, TYPE_BY_ID, itemTitle, statusEntityOf } from './entities.js';
 import { Value, isEmptyValue, linkedIds, linkedType } from './format.jsx';
-import { confirm, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
+import { confirm, inkOn, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
+import { Icon } from './icons.jsx';
 import { CURRENCIES, UfInput, ufInitial, ufMissing, ufOut } from './ufields.jsx';
 import { LayoutEditor, cardSections, sectionTitle } from './cardlayout.jsx';
 import { Timeline } from './timeline.jsx';
 import { History, Products, Relations } from './cardtabs.jsx';
+
+// The card closed: the focus goes back where it was when it opened. A kanban card the item was
+// moved from in the meantime (by the stage bar, or live) is drawn anew in its new column, perhaps a
+// moment later, when the live update arrives: it is looked for by its id until then.
+function focusBack(prev, slider) {
+  if (!prev || prev === document.body) return;
+  const id = prev.dataset?.cardId;
+  const find = () => (prev.isConnected ? prev : id ? document.querySelector(`[data-card-id="${id}"]`) : null);
+  // still in the slider (its elements are removed after this runs), or nowhere
+  const lost = () => {
+    const a = document.activeElement;
+    return !a || a === document.body || !a.isConnected || !!slider?.contains(a);
+  };
+  let tries = 0;
+  const attempt = () => {
+    const el = find();
+    if (el && lost()) el.focus();
+    else if (!el && lost() && ++tries < 20) setTimeout(attempt, 50);
+  };
+  attempt();
+}
 
 export function CardSlider({ open }) {
   const [type, idStr] = open.split('/');
@@ -20,6 +42,7 @@ export function CardSlider({ open }) {
   const panel = useRef();
   useEffect(() => {
     const prev = document.activeElement;
+    const slider = panel.current?.parentElement;
     panel.current?.focus();
     const key = (e) => {
       if (document.querySelector('.modal-back')) return; // a dialog over the card handles its keys
@@ -40,7 +63,7 @@ export function CardSlider({ open }) {
     document.addEventListener('keydown', key);
     return () => {
       document.removeEventListener('keydown', key);
-      prev?.focus?.();
+      focusBack(prev, slider);
     };
   }, []);
   return (
@@ -170,7 +193,8 @@ function Card({ type, id }) {
 
   return (
     <div class="card">
-      <header class="card-head">
+      {/* a div, not a header: a <header> outside an article is a second "banner" landmark */}
+      <div class="card-head">
         <div class="card-kind">{t(`type.${type}`)} #{item.ID}{type === 'deal' ? ` · ${refs.categories.find((c) => Number(c.id) === Number(item.CATEGORY_ID))?.name || ''}` : ''}</div>
         <TitleEdit type={type} item={item} onSave={save} />
         <div class="card-actions">
@@ -179,10 +203,11 @@ function Card({ type, id }) {
           <button class="btn btn-ghost" onClick={remove}>{t('card.delete')}</button>
         </div>
         {T.hasStages && <StageBar type={type} item={item} stages={stages} onMove={save} />}
-      </header>
-      <div class="tabs" role="tablist">
+      </div>
+      <div class="tabs" role="tablist" aria-label={t(`type.${type}`)} onKeyDown={(e) => tabKeys(e, tabs, tab, setTab)}>
         {tabs.map(([k, label]) => (
-          <button key={k} role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} class={`tab ${tab === k ? 'active' : ''}`} onClick={() => setTab(k)}>{label}</button>
+          <button key={k} role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} class={`tab ${tab === k ? 'active' : ''}`}
+            tabIndex={tab === k ? 0 : -1} onClick={() => setTab(k)}>{label}</button>
         ))}
       </div>
       <div class="card-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
@@ -206,16 +231,40 @@ function Card({ type, id }) {
   );
 }
 
+// Tabs as WAI-ARIA has them: ←/→ (and Home/End) choose the neighbouring tab and focus it.
+function tabKeys(e, tabs, tab, setTab) {
+  const i = tabs.findIndex(([k]) => k === tab);
+  const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  const k = tabs[(to + tabs.length) % tabs.length][0];
+  setTab(k);
+  requestAnimationFrame(() => document.getElementById(`tab-${k}`)?.focus());
+}
+
+// An editor that closed (saved or cancelled) took the focus with it: it goes back to the control
+// that opened it, not to the top of the page, unless the user has moved it elsewhere meanwhile.
+function useFocusBack(editing, ref) {
+  const was = useRef(false);
+  useEffect(() => {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (was.current && !editing && lost) ref.current?.focus();
+    was.current = editing;
+  }, [editing]);
+}
+
 function TitleEdit({ type, item, onSave }) {
   const [edit, setEdit] = useState(false);
   const code = type === 'contact' ? 'NAME' : 'TITLE';
   const [v, setV] = useState('');
   const input = useRef();
+  const btn = useRef();
   useEffect(() => { if (edit) input.current?.focus(); }, [edit]);
+  useFocusBack(edit, btn);
   if (!edit)
     return (
       <h2 class="card-title">
-        <button class="title-btn" title={t('edit')} onClick={() => { setV(item[code] || ''); setEdit(true); }}>{itemTitle(type, item)}</button>
+        <button class="title-btn" ref={btn} title={t('edit')} onClick={() => { setV(item[code] || ''); setEdit(true); }}>{itemTitle(type, item)}</button>
       </h2>
     );
   const done = async (ok) => {
@@ -247,9 +296,10 @@ function StageBar({ type, item, stages, onMove }) {
     <div class="stagebar" role="group" aria-label={fieldLabel(T.stageField)}>
       {stages.map((s, i) => {
         const filled = curSem === 'P' ? i <= cur : (i === cur || (s.sem === 'P'));
+        const c = curSem === 'F' && s.sem === 'P' ? '#c9ced6' : color;
         return (
           <button key={s.STATUS_ID} class={`stage ${i === cur ? 'current' : ''} ${filled ? 'filled' : ''} sem-${s.sem}`}
-            style={filled ? { '--c': curSem === 'F' && s.sem === 'P' ? '#c9ced6' : color } : undefined}
+            style={filled ? { '--c': c, '--ink-on': inkOn(c) } : undefined}
             aria-pressed={i === cur} title={s.NAME} data-stage={s.STATUS_ID} onClick={() => move(s)}>
             <span>{s.NAME}</span>
           </button>
@@ -279,13 +329,18 @@ function Fields({ type, item, fields, cfg, onSave }) {
   );
 }
 
+// A field: its label, its value, and — unless it is read-only — the pencil that opens its editor.
+// The value is not itself a button: it may hold links (a contact, a phone, a file), and links
+// inside a button reach no keyboard. A click on the value (not on a link in it) edits it too.
 function Field({ type, code, title, desc, item, onSave }) {
   const [edit, setEdit] = useState(false);
+  const pencil = useRef();
+  useFocusBack(edit, pencil);
   const readOnly = desc.isReadOnly;
   const label = title || fieldLabel(code, desc);
   const missing = desc.isRequired && desc.type !== 'boolean' && isEmptyValue(item[code]);
   return (
-    <div class={`field ${edit ? 'editing' : ''} ${missing ? 'missing' : ''}`} data-field={code}>
+    <div class={`field ${edit ? 'editing' : ''} ${missing ? 'missing' : ''} ${readOnly ? '' : 'can-edit'}`} data-field={code}>
       <div class="field-label" id={`fl-${code}`}>{label}{desc.isRequired && <span class="req" title={t('uf.required')}> *</span>}</div>
       {edit ? (
         <Editor type={type} code={code} desc={desc} item={item} label={label}
@@ -293,11 +348,15 @@ function Field({ type, code, title, desc, item, onSave }) {
       ) : readOnly ? (
         <div class="field-value"><Value type={type} code={code} desc={desc} item={item} /></div>
       ) : (
-        <button class="field-value editable" aria-labelledby={`fl-${code}`} aria-describedby={`fl-${code}-hint`}
-          onClick={(e) => { if (!e.target.closest('a')) setEdit(true); }}>
-          <Value type={type} code={code} desc={desc} item={item} />
-          <span id={`fl-${code}-hint`} class="sr-only">{missing ? t('uf.required') : t('edit')}</span>
-        </button>
+        <>
+          <div class="field-value editable" id={`fv-${code}`} onClick={(e) => { if (!e.target.closest('a')) setEdit(true); }}>
+            <Value type={type} code={code} desc={desc} item={item} />
+          </div>
+          <button class="icon-btn field-edit" ref={pencil} title={t('edit')} aria-describedby={`fv-${code}`}
+            aria-label={`${t('edit')}: ${label}${missing ? ` (${t('uf.required')})` : ''}`} onClick={() => setEdit(true)}>
+            <Icon name="pencil" size={16} />
+          </button>
+        </>
       )}
     </div>
   );
@@ -313,8 +372,9 @@ function Editor({ type, code, desc, item, label, onSave, onCancel }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const form = useRef();
-  // The browser honours autofocus only once per page: the editor takes the focus itself.
-  useEffect(() => {
+  // The browser honours autofocus only once per page: the editor takes the focus itself, before
+  // the paint (the pencil that had it is gone: a key pressed meanwhile would go nowhere).
+  useLayoutEffect(() => {
     const f = form.current;
     (f?.querySelector('[autofocus]') || f?.querySelector('input,select,textarea'))?.focus();
   }, []);

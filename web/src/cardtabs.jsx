@@ -100,7 +100,7 @@ export function Products({ type, item, onChanged }) {
   return (
     <div class="products">
       <table class="grid">
-        <thead><tr><th>{t('prod.name')}</th><th class="num">{t('prod.price')}</th><th class="num">{t('prod.qty')}</th><th class="num">{t('prod.discount')}</th><th class="num">{t('prod.tax')}</th><th class="num">{t('prod.sum')}</th><th /></tr></thead>
+        <thead><tr><th>{t('prod.name')}</th><th class="num">{t('prod.price')}</th><th class="num">{t('prod.qty')}</th><th class="num">{t('prod.discount')}</th><th class="num">{t('prod.tax')}</th><th class="num">{t('prod.sum')}</th><th><span class="sr-only">{t('delete')}</span></th></tr></thead>
         <tbody>
           {rows.length === 0 && <tr><td colSpan={7} class="empty">{t('prod.empty')}</td></tr>}
           {rows.map((r, i) => (

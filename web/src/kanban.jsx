@@ -3,7 +3,7 @@
 // cards per column, all in one batch; further pages come as a column is scrolled, by keyset
 // (order ID DESC, filter <ID last, start=-1: no count), so a column of a million deals costs the
 // same as one of fifty.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { batch, call } from './api.js';
 import { money, num, t, date } from './i18n.js';
 import { go, openCard } from './router.js';
@@ -45,6 +45,21 @@ export function Kanban({ type, categoryId = 0 }) {
   const [cols, setCols] = useState(null);   // STATUS_ID → {items, done, loading}
   const [dragOver, setDragOver] = useState(null);
   const [adding, setAdding] = useState(null);
+  const [tabCard, setTabCard] = useState(null); // the card the board's one Tab stop is on
+  // The focused card's element. A card moved to another column (by the keyboard, by its card's
+  // stage bar, live) is a new element there: the focus, lost with the old one, goes to the new.
+  const focusedCard = useRef(null);
+  useLayoutEffect(() => {
+    const el = focusedCard.current;
+    if (!el || el.isConnected) return;
+    const a = document.activeElement;
+    if (a && a !== document.body) {
+      focusedCard.current = null; // the user has gone elsewhere meanwhile
+      return;
+    }
+    const now = document.querySelector(`.board [data-card-id="${el.dataset.cardId}"]`);
+    if (now) now.focus();
+  });
   const colsRef = useRef(cols);
   colsRef.current = cols;
   const dragged = useRef(null);
@@ -176,6 +191,12 @@ export function Kanban({ type, categoryId = 0 }) {
     loadHeads().catch(() => {});
   };
 
+  // The quick-add form closed (saved or not): the focus goes back to its column's "+".
+  const closeAdd = (stage) => {
+    setAdding(null);
+    requestAnimationFrame(() => document.querySelector(`section[data-stage="${stage.STATUS_ID}"] .col-add`)?.focus());
+  };
+
   const quickAdd = async (stage, title, amount) => {
     const fields = { TITLE: title, [T.stageField]: stage.STATUS_ID, OPPORTUNITY: amount || 0 };
     if (type === 'deal') fields.CATEGORY_ID = categoryId;
@@ -192,16 +213,40 @@ export function Kanban({ type, categoryId = 0 }) {
     }
   };
 
+  // The keyboard on a card: Enter opens it, Alt+←/→ moves it to the neighbouring stage, the
+  // arrows alone go to the card above, below or beside it (the board is one Tab stop, as a grid:
+  // a column of fifty cards is not fifty Tab presses), Home/End to the column's first/last card.
   const onCardKey = (e, item, idx) => {
+    const stageAt = stages.findIndex((s) => s.STATUS_ID === item[T.stageField]);
     if (e.key === 'Enter') {
       openCard(type, item.ID);
     } else if (e.altKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
       e.preventDefault();
-      const i = stages.findIndex((s) => s.STATUS_ID === item[T.stageField]);
-      const to = stages[i + (e.key === 'ArrowRight' ? 1 : -1)];
+      const to = stages[stageAt + (e.key === 'ArrowRight' ? 1 : -1)];
       if (to) move(item, to).then(() => document.querySelector(`[data-card-id="${item.ID}"]`)?.focus());
+    } else if (!e.altKey && !e.ctrlKey && !e.metaKey && ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) {
+      e.preventDefault();
+      const items = (s) => colsRef.current?.[s.STATUS_ID]?.items || [];
+      let target = null;
+      if (e.key === 'ArrowUp' || e.key === 'ArrowDown') target = items(stages[stageAt])[idx + (e.key === 'ArrowDown' ? 1 : -1)];
+      else if (e.key === 'Home' || e.key === 'End') target = e.key === 'Home' ? items(stages[stageAt])[0] : items(stages[stageAt]).at(-1);
+      else {
+        // the nearest column that way with cards, at the same height or its last card
+        const d = e.key === 'ArrowRight' ? 1 : -1;
+        for (let i = stageAt + d; i >= 0 && i < stages.length && !target; i += d) {
+          const xs = items(stages[i]);
+          target = xs[Math.min(idx, xs.length - 1)];
+        }
+      }
+      if (!target) return;
+      const el = document.querySelector(`[data-card-id="${target.ID}"]`);
+      el?.focus();
+      el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     }
   };
+  // The board's Tab stop: the card last focused while it is shown, else the first card.
+  const allIds = cols ? stages.flatMap((s) => (cols[s.STATUS_ID]?.items || []).map((x) => x.ID)) : [];
+  const tabId = allIds.includes(tabCard) ? tabCard : allIds[0];
 
   return (
     <div class="page page-kanban">
@@ -214,12 +259,12 @@ export function Kanban({ type, categoryId = 0 }) {
       </div>
       <p id="kanban-hint" class="sr-only">{t('kanban.moveHint')}</p>
       {!cols ? <div class="board-loading"><Spinner /></div> : (
-        <div class="board" role="list">
+        <div class="board">
           {stages.map((s) => {
             const h = heads[s.STATUS_ID] || { count: 0, sum: 0 };
             const col = cols[s.STATUS_ID] || { items: [], done: true };
             return (
-              <section key={s.STATUS_ID} class={`column ${dragOver === s.STATUS_ID ? 'drop' : ''} sem-${s.sem}`} role="listitem"
+              <section key={s.STATUS_ID} class={`column ${dragOver === s.STATUS_ID ? 'drop' : ''} sem-${s.sem}`}
                 aria-label={s.NAME} data-stage={s.STATUS_ID}
                 onDragOver={(e) => { if (dragged.current) { e.preventDefault(); setDragOver(s.STATUS_ID); } }}
                 onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget)) setDragOver(null); }}
@@ -228,14 +273,16 @@ export function Kanban({ type, categoryId = 0 }) {
                   <div class="col-title"><span class="col-name" title={s.NAME}>{s.NAME}</span><span class="col-count">{num(h.count)}</span></div>
                   <div class="col-sum">{money(h.sum)}</div>
                   <button class="col-add" aria-label={`${t('kanban.add')}: ${s.NAME}`} title={t('kanban.add')}
-                    onClick={() => setAdding(adding === s.STATUS_ID ? null : s.STATUS_ID)}>+</button>
+                    aria-expanded={adding === s.STATUS_ID} onClick={() => setAdding(adding === s.STATUS_ID ? null : s.STATUS_ID)}>+</button>
                 </header>
                 <ColumnBody col={col} stage={s} onMore={() => loadMore(s.STATUS_ID)}>
                   {adding === s.STATUS_ID && (
-                    <QuickAdd type={type} onCancel={() => setAdding(null)} onSave={async (title, amount) => { if (await quickAdd(s, title, amount)) setAdding(null); }} />
+                    <QuickAdd type={type} onCancel={() => closeAdd(s)} onSave={async (title, amount) => { if (await quickAdd(s, title, amount)) closeAdd(s); }} />
                   )}
                   {col.items.map((it, i) => (
-                    <Card key={it.ID} type={type} item={it} onKeyDown={(e) => onCardKey(e, it, i)}
+                    <Card key={it.ID} type={type} item={it} tabIndex={it.ID === tabId ? 0 : -1}
+                      onFocus={(e) => { focusedCard.current = e.currentTarget; setTabCard(it.ID); }}
+                      onBlur={(e) => { if (e.relatedTarget) focusedCard.current = null; }} onKeyDown={(e) => onCardKey(e, it, i)}
                       onDragStart={(e) => { dragged.current = it; e.dataTransfer.effectAllowed = 'move'; e.dataTransfer.setData('text/plain', it.ID); }}
                       onDragEnd={() => { dragged.current = null; setDragOver(null); }} />
                   ))}
@@ -270,14 +317,14 @@ function ColumnBody({ col, onMore, children }) {
   );
 }
 
-function Card({ type, item, onDragStart, onDragEnd, onKeyDown }) {
+function Card({ type, item, tabIndex, onFocus, onBlur, onDragStart, onDragEnd, onKeyDown }) {
   const sub = type === 'deal' ? companyTitles.get(Number(item.COMPANY_ID)) : [item.NAME, item.LAST_NAME].filter(Boolean).join(' ') || item.COMPANY_TITLE;
   return (
-    <article class="kcard" tabIndex={0} draggable data-card-id={item.ID} aria-describedby="kanban-hint"
-      onDragStart={onDragStart} onDragEnd={onDragEnd} onKeyDown={onKeyDown} onClick={() => openCard(type, item.ID)}>
+    <article class="kcard" tabIndex={tabIndex} draggable data-card-id={item.ID} aria-describedby="kanban-hint"
+      onDragStart={onDragStart} onDragEnd={onDragEnd} onKeyDown={onKeyDown} onFocus={onFocus} onBlur={onBlur} onClick={() => openCard(type, item.ID)}>
       <div class="kcard-title">{item.TITLE || `#${item.ID}`}</div>
       {/* a deal with a company keeps the line for its name even before the name arrives: no jump */}
-      {(sub || (type === 'deal' && Number(item.COMPANY_ID) > 0)) && <div class="kcard-sub">{sub || '\u00a0'}</div>}
+      {(sub || (type === 'deal' && Number(item.COMPANY_ID) > 0)) && <div class="kcard-sub" title={sub || undefined}>{sub || '\u00a0'}</div>}
       <div class="kcard-sum">{money(item.OPPORTUNITY, item.CURRENCY_ID)}</div>
       <div class="kcard-foot"><span class="muted">{date(item.DATE_CREATE)}</span><Avatar id={item.ASSIGNED_BY_ID} size={22} /></div>
     </article>

@@ -11,17 +11,15 @@ import { Value, linkedIds } from './format.jsx';
 import { confirm, Menu, Modal, Spinner, toast, toastError, UserSelect } from './ui.jsx';
 import { CreateButton, ViewSwitch } from './common.jsx';
 import { ImportDialog } from './import.jsx';
+import { pref, setPref } from './prefs.js';
 
 const PAGE = 50;
-const store = {
-  get: (k, d) => {
-    try {
-      return JSON.parse(localStorage.getItem(k)) ?? d;
-    } catch {
-      return d;
-    }
-  },
-  set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
+// Chosen columns and saved presets are the user's, on the server (prefs.js): any browser shows them.
+const colsPref = (type) => `crm.list.${type}.columns`;
+const presetsPref = (type) => `crm.list.${type}.presets`;
+const arrayPref = (name) => {
+  const v = pref(name, null);
+  return Array.isArray(v) ? v : null;
 };
 
 // Custom fields in the filter panel: those marked "show in filter" (SHOW_FILTER other than N),
@@ -76,7 +74,7 @@ export function ListPage({ type, query }) {
   const T = TYPES[type];
   useTopic('fields');
   const [fields, setFields] = useState(null);
-  const [chosenCols, setCols] = useState(() => store.get(`voronka.cols.${type}`, null));
+  const [chosenCols, setCols] = useState(() => arrayPref(colsPref(type)));
   const cols = chosenCols || defaultColumns(T, fields);
   const [order, setOrder] = useState({ ID: 'DESC' });
   const initial = useMemo(() => {
@@ -96,7 +94,7 @@ export function ListPage({ type, query }) {
   const seq = useRef(0);
 
   useEffect(() => {
-    setCols(store.get(`voronka.cols.${type}`, null));
+    setCols(arrayPref(colsPref(type)));
     setFilter(initial);
     setStart(0);
     setSelected(new Set());
@@ -116,10 +114,12 @@ export function ListPage({ type, query }) {
       const select = [...new Set(['ID', 'TITLE', 'NAME', 'LAST_NAME', 'CURRENCY_ID', 'CATEGORY_ID', T.stageField, ...cols].filter(Boolean))]
         .filter((c) => !fields || fields[c]);
       const r = await callFull(`${T.method}.list`, { filter: apiFilter(type, filter, ids, fields), order, select, start });
+      // the linked items' titles first: rows drawn with "#5" that become a long company name
+      // would wrap and push the rows below them down (a layout jump)
+      if (fields) await loadTitles(linkedIds(fields, cols, r.result)).catch(() => {});
       if (my !== seq.current) return;
       setRows(r.result);
       setTotal(r.total ?? r.result.length);
-      if (fields) loadTitles(linkedIds(fields, cols, r.result)).catch(() => {});
     } catch (e) {
       if (my === seq.current) {
         toastError(e);
@@ -154,7 +154,7 @@ export function ListPage({ type, query }) {
 
   const setColumns = (next) => {
     setCols(next);
-    store.set(`voronka.cols.${type}`, next);
+    setPref(colsPref(type), next).catch(toastError);
   };
 
   const toggle = (id) => {
@@ -164,6 +164,13 @@ export function ListPage({ type, query }) {
   };
   const allOnPage = rows?.length > 0 && rows.every((r) => selected.has(r.ID));
 
+  const [pending, setPending] = useState({}); // the bulk bar's choices, until "Apply"
+  const choose = (field, value) => {
+    const p = { ...pending };
+    if (value) p[field] = value;
+    else delete p[field];
+    setPending(p);
+  };
   const bulk = async (fieldsToSet, del = false) => {
     const ids = [...selected];
     if (del && !(await confirm({ title: t('list.bulk.delete'), text: t('list.bulk.confirmDelete', { n: ids.length }), ok: t('confirm.delete'), danger: true })))
@@ -214,20 +221,24 @@ export function ListPage({ type, query }) {
       {selected.size > 0 && (
         <div class="bulkbar" role="region" aria-label={t('list.selected', { n: selected.size })}>
           <b>{t('list.selected', { n: selected.size })}</b>
+          {/* A choice waits for "Apply": from the keyboard ↓ walks the options, and applying the
+              first one it passes would change every selected row. */}
           <label class="inline">{t('list.bulk.assign')}
-            <select value="" onChange={(e) => e.currentTarget.value && bulk({ ASSIGNED_BY_ID: Number(e.currentTarget.value) })}>
+            <select value={pending.ASSIGNED_BY_ID ?? ''} onChange={(e) => choose('ASSIGNED_BY_ID', e.currentTarget.value && Number(e.currentTarget.value))}>
               <option value="">—</option>
               {refs.users.map((u) => <option key={u.ID} value={u.ID}>{userName(u.ID)}</option>)}
             </select>
           </label>
           {T.stageField && (
             <label class="inline">{t('list.bulk.stage')}
-              <select value="" onChange={(e) => e.currentTarget.value && bulk({ [T.stageField]: e.currentTarget.value })}>
+              <select value={pending[T.stageField] ?? ''} onChange={(e) => choose(T.stageField, e.currentTarget.value)}>
                 <option value="">—</option>
                 {stages.map((s) => <option key={s.STATUS_ID} value={s.STATUS_ID}>{s.NAME}</option>)}
               </select>
             </label>
           )}
+          <button class="btn btn-primary btn-sm" disabled={!Object.keys(pending).length}
+            onClick={() => { bulk(pending); setPending({}); }}>{t('list.bulk.apply')}</button>
           <button class="btn btn-danger btn-sm" onClick={() => bulk(null, true)}>{t('list.bulk.delete')}</button>
           <button class="btn btn-sm" onClick={() => setSelected(new Set())}>{t('cancel')}</button>
         </div>
@@ -343,7 +354,7 @@ function UfFilterInput({ code, desc, value, onChange }) {
 function FilterPanel({ type, filter, stages, fields, onApply }) {
   const T = TYPES[type];
   const [f, setF] = useState(filter);
-  const [presets, setPresets] = useState(() => store.get(`voronka.presets.${type}`, []));
+  const [presets, setPresets] = useState(() => arrayPref(presetsPref(type)) || []);
   useEffect(() => setF(filter), [filter]);
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   const [presetName, setPresetName] = useState('');
@@ -353,12 +364,12 @@ function FilterPanel({ type, filter, stages, fields, onApply }) {
     setPresetName('');
     const next = [...presets.filter((p) => p.name !== name), { name, filter: f }];
     setPresets(next);
-    store.set(`voronka.presets.${type}`, next);
+    setPref(presetsPref(type), next).catch(toastError);
   };
   const dropPreset = (name) => {
     const next = presets.filter((p) => p.name !== name);
     setPresets(next);
-    store.set(`voronka.presets.${type}`, next);
+    setPref(presetsPref(type), next).catch(toastError);
   };
   return (
     <form class="filter-panel" onSubmit={(e) => { e.preventDefault(); onApply(f); }}>

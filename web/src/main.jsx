@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { lang, setLang, t } from './i18n.js';
 import { useRoute } from './router.js';
+import { call, session } from './api.js';
 import { boot, startEvents } from './state.js';
 import { SideMenu, TopBar } from './shell.jsx';
 import { Confirms, Spinner, Toasts } from './ui.jsx';
@@ -39,18 +40,26 @@ function App() {
     document.title = `${t(`menu.${route.path[0]}`)} — ${t('app')}`;
   });
 
+  // The app is drawn anew in the other language (key={lang}): the focus, which was in the user
+  // menu, goes back to its button rather than being lost on the page.
   const onLang = (l) => {
     setLang(l);
     setLangState(l);
+    // The server writes its own texts for this user (notifications) in their language; a refusal
+    // costs only that, so it is not shown.
+    call('user.update', { ID: session.userId, LANGUAGE_ID: l }).catch(() => {});
+    requestAnimationFrame(() => document.querySelector('.user-menu .menu-btn')?.focus());
   };
   if (failed) return <div class="boot-error" role="alert">{t('error')}: {failed}</div>;
   if (!ready) return <div class="boot"><Spinner /></div>;
   const section = route.path[0] || 'deal';
   return (
     <div class="app" key={lang}>
+      {/* the first Tab stop: past the top bar and the menu, straight to the screen */}
+      <button class="skip-link" onClick={() => document.getElementById('content')?.focus()}>{t('skip')}</button>
       <TopBar onLang={onLang} />
       <SideMenu section={section} />
-      <main class="content" id="content">
+      <main class="content" id="content" tabIndex={-1}>
         <Screen path={route.path} query={route.query} />
       </main>
       {route.query.open && <CardSlider key={route.query.open} open={route.query.open} />}

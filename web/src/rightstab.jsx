@@ -16,7 +16,7 @@ export function RightsTab({ active }) {
     return () => { live = false; };
   }, []);
   if (!can) return null;
-  return <a href="#/settings/rights" role="tab" aria-selected={active} class={active ? 'active' : ''} data-tab="rights">{TAB[lang] || TAB.ru}</a>;
+  return <a href="#/settings/rights" aria-current={active ? 'page' : undefined} class={active ? 'active' : ''} data-tab="rights">{TAB[lang] || TAB.ru}</a>;
 }
 
 let rightsModule = null;

@@ -7,7 +7,7 @@ import { batch, call } from './api.js';
 import { num, t } from './i18n.js';
 import { go, href } from './router.js';
 import { loadStatuses, refs, session, statusList, useTopic } from './state.js';
-import { confirm, Spinner, toast } from './ui.jsx';
+import { confirm, inkOn, Spinner, toast } from './ui.jsx';
 import { Icon } from './icons.jsx';
 import { LazyRights, RightsTab } from './rightstab.jsx';
 
@@ -16,12 +16,13 @@ export function Settings({ tab, arg }) {
     <div class="page page-settings">
       <div class="page-head">
         <h1>{t('set.title')}</h1>
-        <div class="seg" role="tablist">
-          <a href="#/settings/lists/STATUS" role="tab" aria-selected={tab === 'lists'} class={tab === 'lists' ? 'active' : ''}>{t('set.lists')}</a>
-          <a href="#/settings/pipelines" role="tab" aria-selected={tab === 'pipelines'} class={tab === 'pipelines' ? 'active' : ''}>{t('set.pipelines')}</a>
-          <a href="#/settings/fields/deal" role="tab" aria-selected={tab === 'fields'} class={tab === 'fields' ? 'active' : ''}>{t('set.fields')}</a>
+        {/* links to screens, not tabs: each has its URL, and the arrow keys of a tab list would not fit */}
+        <nav class="seg" aria-label={t('set.title')}>
+          {[['lists', '#/settings/lists/STATUS', 'set.lists'], ['pipelines', '#/settings/pipelines', 'set.pipelines'], ['fields', '#/settings/fields/deal', 'set.fields']].map(([k, h, label]) => (
+            <a key={k} href={h} aria-current={tab === k ? 'page' : undefined} class={tab === k ? 'active' : ''}>{t(label)}</a>
+          ))}
           <RightsTab active={tab === 'rights'} />
-        </div>
+        </nav>
       </div>
       {!session.isAdmin && tab !== 'fields' && tab !== 'rights' && <p class="notice" role="note">{t('set.adminOnly')}</p>}
       {tab === 'rights' ? <LazyRights arg={arg} /> : tab === 'pipelines' ? <Pipelines /> : tab === 'fields' ? <LazyFields type={arg || 'deal'} /> : <Lists entityId={arg || 'STATUS'} />}
@@ -137,23 +138,29 @@ function ListEditor({ entityId, isStages, title }) {
 
   // Save a new order: every value gets SORT 10, 20, …; lowered ones are written first (lowest
   // first), raised ones after (highest first), so no write on the way breaks the order rules.
-  const saveOrder = (list) => {
-    setOrder(null);
+  // The new order shows at once and stays until the lists are read back.
+  const saveOrder = async (list) => {
     const changes = list.map((s, i) => ({ s, sort: (i + 1) * 10 })).filter((x) => Number(x.s.SORT) !== x.sort);
-    if (!changes.length) return;
+    if (!changes.length) return setOrder(null);
+    setOrder(list);
     const down = changes.filter((x) => x.sort < Number(x.s.SORT)).sort((a, b) => a.sort - b.sort);
     const up = changes.filter((x) => x.sort > Number(x.s.SORT)).sort((a, b) => b.sort - a.sort);
     const cmds = {};
     [...down, ...up].forEach((x, i) => { cmds[`u${String(i).padStart(3, '0')}`] = ['crm.status.update', { id: x.s.ID, fields: { SORT: x.sort } }]; });
-    run(() => batch(cmds));
+    await run(() => batch(cmds));
+    setOrder(null);
   };
-  const moveBy = (i, d) => {
+  // Alt+↑/↓ on a row's handle; the focus stays on the handle of the row moved (moving a DOM node
+  // takes its focus away), and keys pressed while the last move is saved wait for it.
+  const moveBy = async (i, d) => {
     const j = i + d;
-    if (j < 0 || j >= items.length) return;
+    if (busy || j < 0 || j >= items.length) return;
     const list = [...items];
     [list[i], list[j]] = [list[j], list[i]];
-    saveOrder(list);
-    requestAnimationFrame(() => document.querySelector(`[data-status-row="${items[i].STATUS_ID}"] .drag`)?.focus());
+    const handle = () => document.querySelector(`[data-status-row="${items[i].STATUS_ID}"] .drag`)?.focus();
+    requestAnimationFrame(handle);
+    await saveOrder(list);
+    requestAnimationFrame(handle);
   };
 
   return (
@@ -164,7 +171,7 @@ function ListEditor({ entityId, isStages, title }) {
           <span class="muted small">{t('set.preview')}</span>
           <div class="stagebar">
             {shown.map((s, i) => (
-              <span key={s.ID} class={`stage filled sem-${s.sem}`} style={{ '--c': s.COLOR || '#ccc' }}><span>{s.NAME}</span></span>
+              <span key={s.ID} class={`stage filled sem-${s.sem}`} style={{ '--c': s.COLOR || '#ccc', '--ink-on': inkOn(s.COLOR || '#ccc') }}><span>{s.NAME}</span></span>
             ))}
           </div>
         </div>

@@ -4,10 +4,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, session } from './api.js';
 import { lang, setLang, t } from './i18n.js';
 import { href, openCard } from './router.js';
-import { live, on, refs, useTopic, userName } from './state.js';
-import { TYPE_BY_ID, TYPES, itemTitle } from './entities.js';
+import { live, refs, useTopic, userName } from './state.js';
+import { TYPE_BY_ID } from './entities.js';
 import { Avatar, Menu } from './ui.jsx';
-import { Icon } from './icons.jsx';
+import { Bell } from './bell.jsx';
 
 function Search() {
   const [q, setQ] = useState('');
@@ -94,41 +94,6 @@ function Search() {
         </ul>
       )}
     </div>
-  );
-}
-
-// The bell: changes other users make to items assigned to me (P6), from the live stream.
-function Bell() {
-  const [items, setItems] = useState([]);
-  const [unread, setUnread] = useState(0);
-  useEffect(() => on('crm', async (ev) => {
-    const type = TYPE_BY_ID[ev.entityTypeId];
-    if (!type || ev.action === 'delete' || !ev.userId || ev.userId === session.userId) return;
-    // A list, not get: an item this user may not read is simply not there (no refusal to log).
-    let item;
-    try {
-      [item] = await call(`${TYPES[type].method}.list`, { filter: { ID: ev.id }, select: ['ID', 'TITLE', 'NAME', 'LAST_NAME', 'ASSIGNED_BY_ID'], start: -1 });
-    } catch {
-      return;
-    }
-    if (!item || Number(item.ASSIGNED_BY_ID) !== session.userId) return;
-    setItems((xs) => [{ key: `${Date.now()}-${ev.id}`, type, id: ev.id, title: itemTitle(type, item), userId: ev.userId, action: ev.action }, ...xs].slice(0, 30));
-    setUnread((n) => n + 1);
-  }), []);
-  return (
-    <Menu label={t('bell')} align="right" class="bell" button={
-      <span class="bell-icon" aria-hidden="true"><Icon name="bell" size={20} />{unread > 0 && <span class="bell-count">{unread}</span>}</span>
-    }>
-      <div class="bell-list" onFocusCapture={() => setUnread(0)} onMouseEnter={() => setUnread(0)}>
-        {items.length === 0 && <p class="muted pad">{t('bell.empty')}</p>}
-        {items.map((n) => (
-          <button key={n.key} class="menu-item" data-close onClick={() => openCard(n.type, n.id)}>
-            <Avatar id={n.userId} size={22} /> <span><b>{userName(n.userId)}</b> {t(n.action === 'add' ? 'bell.assigned' : 'bell.changed')}: {n.title}</span>
-          </button>
-        ))}
-        {items.length > 0 && <button class="menu-item muted" data-close onClick={() => { setItems([]); setUnread(0); }}>{t('bell.clear')}</button>}
-      </div>
-    </Menu>
   );
 }
 

@@ -2,6 +2,7 @@
 // the signed-in user, and the live events stream (GET /events). Screens subscribe with on().
 import { useEffect, useState } from 'preact/hooks';
 import { batch, call, session } from './api.js';
+import { loadPrefs } from './prefs.js';
 
 const listeners = new Map(); // topic → Set(fn)
 
@@ -11,14 +12,25 @@ export function on(topic, fn) {
   return () => listeners.get(topic).delete(fn);
 }
 
+const emitted = new Map(); // topic → how many times it was emitted
+
 export function emit(topic, data) {
+  emitted.set(topic, (emitted.get(topic) || 0) + 1);
   for (const fn of [...(listeners.get(topic) || [])]) fn(data);
 }
 
 // useTopic(topic) → a counter that changes whenever the topic is emitted (re-renders the caller).
+// The subscription starts in an effect, after the first paint: an emit between that render and
+// the effect (the events stream opening just then, say) would be lost, and the screen would show
+// the state it read before it, so the effect compares the count it rendered with and catches up.
 export function useTopic(topic) {
   const [n, setN] = useState(0);
-  useEffect(() => on(topic, () => setN((x) => x + 1)), [topic]);
+  const seen = emitted.get(topic) || 0;
+  useEffect(() => {
+    const off = on(topic, () => setN((x) => x + 1));
+    if ((emitted.get(topic) || 0) !== seen) setN((x) => x + 1);
+    return off;
+  }, [topic]);
   return n;
 }
 
@@ -54,7 +66,7 @@ export async function loadStatuses() {
 }
 
 export async function boot() {
-  const [me] = await Promise.all([call('user.current'), loadStatuses(), loadUsers()]);
+  const [me] = await Promise.all([call('user.current'), loadStatuses(), loadUsers(), loadPrefs()]);
   refs.me = me;
   emit('refs');
 }
@@ -103,11 +115,16 @@ export const live = { connected: false };
 export function startEvents() {
   if (source || typeof EventSource === 'undefined') return;
   source = new EventSource('/events');
+  let lost = false;
   source.addEventListener('open', () => {
     live.connected = true;
     emit('live');
+    // back after a break: what came meanwhile is read again (the bell's count, …)
+    if (lost) emit('notify', { action: 'reset' });
+    lost = false;
   });
   source.addEventListener('error', () => {
+    lost = true;
     live.connected = false;
     emit('live');
   });
@@ -120,8 +137,19 @@ export function startEvents() {
     }
     emit('crm', d);
   });
+  // The signed-in user's notifications (the bell): {id, action: add|read|unread|delete, userId}.
+  source.addEventListener('notify', (e) => {
+    try {
+      emit('notify', JSON.parse(e.data));
+    } catch {
+      // not JSON: nothing to tell
+    }
+  });
   // The server lost our place in its log: every view reloads what it shows.
-  source.addEventListener('reset', () => emit('crm', { entityTypeId: 0, id: 0, action: 'reset', userId: 0 }));
+  source.addEventListener('reset', () => {
+    emit('crm', { entityTypeId: 0, id: 0, action: 'reset', userId: 0 });
+    emit('notify', { action: 'reset' });
+  });
 }
 
 export { session };

@@ -52,12 +52,12 @@ export function CustomFields({ type }) {
   };
   return (
     <div class="uf-settings">
-      <div class="row uf-types" role="tablist" aria-label={t('uf.entity')}>
-        <div class="seg">
+      <div class="row uf-types">
+        <nav class="seg" aria-label={t('uf.entity')}>
           {Object.keys(TYPES).map((k) => (
-            <a key={k} href={href(['settings', 'fields', k])} role="tab" aria-selected={k === type} class={k === type ? 'active' : ''}>{t(`menu.${k}`)}</a>
+            <a key={k} href={href(['settings', 'fields', k])} aria-current={k === type ? 'page' : undefined} class={k === type ? 'active' : ''}>{t(`menu.${k}`)}</a>
           ))}
-        </div>
+        </nav>
         <span class="grow" />
         {can && <button class="btn btn-primary uf-add" onClick={() => setEditing({})}>+ {t('uf.add')}</button>}
       </div>
@@ -69,7 +69,7 @@ export function CustomFields({ type }) {
       <div class="table-wrap">
         {!rows ? <Spinner /> : (
           <table class="grid uf-table">
-            <thead><tr><th>{t('uf.label')}</th><th>{t('uf.code')}</th><th>{t('uf.type')}</th><th>{t('uf.flags')}</th><th>{t('uf.sort')}</th><th /></tr></thead>
+            <thead><tr><th>{t('uf.label')}</th><th>{t('uf.code')}</th><th>{t('uf.type')}</th><th>{t('uf.flags')}</th><th>{t('uf.sort')}</th><th><span class="sr-only">{t('uf.actions')}</span></th></tr></thead>
             <tbody>
               {rows.length === 0 && <tr><td colSpan={6} class="empty">{t('uf.none')}</td></tr>}
               {rows.map((d) => (
