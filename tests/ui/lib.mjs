@@ -1,5 +1,6 @@
-// lib.mjs — what both browser suites use to check the server: the admin webhook's API calls,
-// checks and waiting. VORONKA_HOOK is the admin webhook run.sh makes.
+// lib.mjs — what every browser suite shares: the admin webhook's API calls, checks and waiting,
+// the keyboard and accessibility probes, sign-in and the test runner. VORONKA_HOOK is the admin
+// webhook run.sh makes, VORONKA_URL the server.
 const HOOK = process.env.VORONKA_HOOK;
 
 export async function api(method, params = {}) {
@@ -105,4 +106,56 @@ export async function axeViolations(page, { impacts = ['critical', 'serious'], e
 export function collectErrors(page, sink, label) {
   page.on('console', (m) => { if (m.type() === 'error') sink.push(`${label()}: ${m.text()} (${m.location()?.url || ''})`); });
   page.on('pageerror', (e) => sink.push(`${label()}: ${e.message}`));
+}
+
+// ---- what every suite does the same way ----
+const URL = process.env.VORONKA_URL;
+
+// Sign in through the form (a11y.test.mjs signs in by the keyboard, its own way).
+export async function signIn(page, [login, password]) {
+  await page.goto(`${URL}/login`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(`${URL}/`), page.click('button[type=submit]')]);
+  await page.waitForSelector('.topbar');
+}
+
+// Go to a screen by its hash, and wait for what shows it is there.
+export async function show(page, hash, selector) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  if (selector) await page.waitForSelector(selector);
+}
+
+// Run a suite's tests in order, one line each, and end the process with the total line run.sh
+// adds up. keep(test, ran): run it (UI_ONLY); each suite keeps the tests the rest depend on.
+// onFail(test, n): tidy up after a failure (a screenshot, Escape) so the next test starts clean;
+// after(): undo what the suite changed, a failure of its own.
+export async function runTests(tests, { browser, keep = () => true, onStart = () => {}, onFail = async () => {}, after } = {}) {
+  let passed = 0;
+  let failed = 0;
+  for (const t of tests) {
+    if (!keep(t, passed + failed)) continue;
+    onStart(t.name);
+    const t0 = Date.now();
+    try {
+      await t.fn();
+      passed++;
+      console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${t.name}: ${e.stack || e}`);
+      await onFail(t, passed + failed).catch(() => {});
+    }
+  }
+  if (after) {
+    try {
+      await after();
+    } catch (e) {
+      failed++;
+      console.log(`FAIL cleaning up: ${e.message}`);
+    }
+  }
+  await browser.close();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }

@@ -9,7 +9,7 @@
 // without one), so B and C are demo users (password "demo") no other suite signs in as.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { ok, check, until, userId, userLabel } from './lib.mjs';
+import { ok, check, until, userId, userLabel, signIn, show, runTests } from './lib.mjs';
 
 const URL = process.env.VORONKA_URL;
 const SHOTS = process.env.UI_SCREENSHOTS;
@@ -40,18 +40,7 @@ async function newPage() {
   return watch(await ctx.newPage());
 }
 
-async function signIn(page, [login, password]) {
-  await page.goto(`${URL}/login`);
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${URL}/`), page.click('button[type=submit]')]);
-  await page.waitForSelector('.topbar');
-}
 
-async function show(page, hash, selector) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  if (selector) await page.waitForSelector(selector);
-}
 
 async function shot(page, name) {
   if (!SHOTS) return;
@@ -242,24 +231,14 @@ test('no errors in the browser console', async () => {
 });
 
 // ---- run ----
-let passed = 0;
-let failed = 0;
-for (const t of tests) {
-  // the bell's tests follow one another: any of them brings the rest of the bell along
-  const group = ONLY && tests.some((x) => x.name.includes(ONLY) && x.name.startsWith('bell:')) && t.name.startsWith('bell:');
-  if (ONLY && !t.name.includes(ONLY) && !group && !(t.name.startsWith('no errors') && passed + failed > 0)) continue;
-  current = t.name;
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name}: ${e.stack || e}`);
-    if (b && SHOTS) await b.screenshot({ path: `${SHOTS}/failed-notify-${passed + failed}.png` }).catch(() => {});
-  }
-}
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+// the bell's tests follow one another: any of them brings the rest of the bell along
+const bellAsked = ONLY && tests.some((x) => x.name.includes(ONLY) && x.name.startsWith('bell:'));
+await runTests(tests, {
+  browser,
+  keep: (t, ran) => !ONLY || t.name.includes(ONLY) || (bellAsked && t.name.startsWith('bell:')) ||
+    (t.name.startsWith('no errors') && ran > 0),
+  onStart: (name) => { current = name; },
+  onFail: async (t, n) => {
+    if (b && SHOTS) await b.screenshot({ path: `${SHOTS}/failed-notify-${n}.png` });
+  },
+});

@@ -15,7 +15,7 @@ const SELLER = ['alexey.vasiliev@demo.voronka.local', 'demo']; // gets the test 
 const PLAIN = ['dmitry.novikov@demo.voronka.local', 'demo'];   // keeps the default Manager role only
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-import { api, ok, check, until, digits } from './lib.mjs';
+import { api, ok, check, until, digits, signIn, show, runTests } from './lib.mjs';
 const consoleErrors = [];
 let allowHttpErrors = false; // a step that makes the API refuse on purpose: the browser logs the 400
 
@@ -40,18 +40,7 @@ async function newPage(locale = 'ru-RU') {
   return page;
 }
 
-async function signIn(page, [login, password] = ADMIN) {
-  await page.goto(`${URL}/login`);
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${URL}/`), page.click('button[type=submit]')]);
-  await page.waitForSelector('.topbar');
-}
 
-async function show(page, hash, selector) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  if (selector) await page.waitForSelector(selector);
-}
 
 async function shot(page, name) {
   if (!SHOTS) return;
@@ -115,7 +104,7 @@ let roleId = 0;
 test('an administrator sees Settings → Access rights: the role list as the API has it', async () => {
   assignmentsBefore = await ok('voronka.crm.role.assignments.get');
   admin = await newPage();
-  await signIn(admin);
+  await signIn(admin, ADMIN);
   await openSettings(admin);
   await admin.click('.page-settings [data-tab=rights]');
   await admin.waitForSelector('.role-list .role-item');
@@ -335,7 +324,7 @@ test('a user without the settings right does not see Access rights; the checkbox
 
 test('English: the tab, the lists and the matrix', async () => {
   const en = await newPage('en-US');
-  await signIn(en);
+  await signIn(en, ADMIN);
   await show(en, `#/settings/rights/${roleId}`, '.matrix');
   check((await en.textContent('[data-tab=rights]')).trim() === 'Access rights');
   const heads = await en.$$eval('.matrix thead th', (ths) => ths.map((th) => th.textContent.trim()));
@@ -352,32 +341,18 @@ test('no errors in the browser console', async () => {
 });
 
 // ---- run ----
-let passed = 0;
-let failed = 0;
-for (const t of tests) {
-  if (ONLY && !t.name.includes(ONLY) && !t.name.startsWith('an administrator') && !t.name.startsWith('no errors')) continue;
-  current = t.name;
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
+await runTests(tests, {
+  browser,
+  keep: (t) => !ONLY || t.name.includes(ONLY) || t.name.startsWith('an administrator') || t.name.startsWith('no errors'),
+  onStart: (name) => { current = name; },
+  onFail: async (t, n) => {
     allowHttpErrors = false;
-    console.log(`FAIL ${t.name}: ${e.stack || e}`);
-    if (admin && SHOTS) await admin.screenshot({ path: `${SHOTS}/failed-rights-${passed + failed}.png` }).catch(() => {});
-    await admin?.keyboard.press('Escape').catch(() => {});
-  }
-}
-// Undo: the assignments as they were, the roles made here gone (the other tests' users keep theirs).
-try {
-  if (assignmentsBefore) await ok('voronka.crm.role.assignments.set', { ASSIGNMENTS: assignmentsBefore });
-  for (const id of made) await ok('voronka.crm.role.delete', { ID: id });
-} catch (e) {
-  failed++;
-  console.log(`FAIL cleaning up: ${e.message}`);
-}
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+    if (admin && SHOTS) await admin.screenshot({ path: `${SHOTS}/failed-rights-${n}.png` });
+    await admin?.keyboard.press('Escape');
+  },
+  // Undo: the assignments as they were, the roles made here gone (the other tests' users keep theirs).
+  after: async () => {
+    if (assignmentsBefore) await ok('voronka.crm.role.assignments.set', { ASSIGNMENTS: assignmentsBefore });
+    for (const id of made) await ok('voronka.crm.role.delete', { ID: id });
+  },
+});

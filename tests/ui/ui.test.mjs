@@ -12,7 +12,7 @@ const ADMIN = ['admin@voronka.local', 'admin'];
 const MANAGER = ['ivan.petrov@demo.voronka.local', 'demo'];
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-import { api, ok, check, until, digits } from './lib.mjs';
+import { api, ok, check, until, digits, signIn, show, runTests } from './lib.mjs';
 const consoleErrors = [];
 let allowHttpErrors = false; // a test that makes the API refuse on purpose: the browser logs the 400
 
@@ -37,18 +37,7 @@ async function newPage(locale = 'ru-RU') {
   return page;
 }
 
-async function signIn(page, [login, password] = ADMIN) {
-  await page.goto(`${URL}/login`);
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${URL}/`), page.click('button[type=submit]')]);
-  await page.waitForSelector('.topbar');
-}
 
-async function show(page, hash, selector) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  if (selector) await page.waitForSelector(selector);
-}
 
 // A screenshot at a laptop's size, without the passing toasts.
 async function shot(page, name) {
@@ -77,7 +66,7 @@ test('the root page asks to sign in, then serves the app with the CSRF token', a
   const r = await fetch(`${URL}/`, { redirect: 'manual' });
   check(r.status === 303 && r.headers.get('location') === '/login', r.status);
   admin = await newPage();
-  await signIn(admin);
+  await signIn(admin, ADMIN);
   const csrf = await admin.getAttribute('meta[name="csrf-token"]', 'content');
   check(/^[0-9a-f]{32,}$/.test(csrf || ''), csrf);
   check((await admin.getAttribute('meta[name="voronka-admin"]', 'content')) === 'Y');
@@ -785,7 +774,7 @@ test('the language switch: English, kept after a reload, and back', async () => 
   await admin.waitForSelector('.sidemenu a:has-text("Сделки")');
   // a browser that prefers English gets English before choosing
   const en = await newPage('en-US');
-  await signIn(en);
+  await signIn(en, ADMIN);
   await en.waitForSelector('.sidemenu a:has-text("Leads")');
   await en.context().close();
 });
@@ -805,24 +794,13 @@ test('no errors in the browser console', async () => {
 });
 
 // ---- run ----
-let passed = 0;
-let failed = 0;
-for (const t of tests) {
-  if (ONLY && !t.name.includes(ONLY) && !t.name.startsWith('the root page') && !t.name.startsWith('no errors')) continue;
-  current = t.name;
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
+await runTests(tests, {
+  browser,
+  keep: (t) => !ONLY || t.name.includes(ONLY) || t.name.startsWith('the root page') || t.name.startsWith('no errors'),
+  onStart: (name) => { current = name; },
+  onFail: async (t, n) => {
     allowHttpErrors = false;
-    console.log(`FAIL ${t.name}: ${e.stack || e}`);
-    if (admin && SHOTS) await admin.screenshot({ path: `${SHOTS}/failed-${passed + failed}.png` }).catch(() => {});
-    await admin?.keyboard.press('Escape').catch(() => {});
-  }
-}
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+    if (admin && SHOTS) await admin.screenshot({ path: `${SHOTS}/failed-${n}.png` });
+    await admin?.keyboard.press('Escape');
+  },
+});
