@@ -511,17 +511,26 @@ int rest_crm_timeline_comment_add(struct rest_call *call)
 	return 0;
 }
 
-int rest_crm_timeline_comment_get(struct rest_call *call)
+/* One comment as the API shows it (*row NULL when there is none), owned by the call. */
+static int comment_by_id(struct rest_call *call, int64_t id, json_t **row)
 {
-	int64_t id;
-	if (rest_id_param(call, &id))
-		return -1;
 	json_t *by_id = rest_own(call, json_object());
 	if (!by_id)
 		return oom(call);
 	if (comment_records(call, &id, 1, by_id))
 		return -1;
-	json_t *row = json_object_iter_value(json_object_iter(by_id));
+	*row = json_object_iter_value(json_object_iter(by_id));
+	return 0;
+}
+
+int rest_crm_timeline_comment_get(struct rest_call *call)
+{
+	int64_t id;
+	if (rest_id_param(call, &id))
+		return -1;
+	json_t *row;
+	if (comment_by_id(call, id, &row))
+		return -1;
 	if (!row)
 		return rest_fail(call, ERR_NOT_FOUND, "Not found.");
 	if (crm_access_record(call, row, "ENTITY_TYPE", "ENTITY_ID", CRM_OP_READ))
@@ -614,12 +623,9 @@ static int comment_for_change(struct rest_call *call, int64_t id, struct q_crm_c
 /* The stored text of comment id ("" when it has none). */
 static int stored_text(struct rest_call *call, int64_t id, const char **text)
 {
-	json_t *by_id = rest_own(call, json_object());
-	if (!by_id)
-		return oom(call);
-	if (comment_records(call, &id, 1, by_id))
+	json_t *row;
+	if (comment_by_id(call, id, &row))
 		return -1;
-	json_t *row = json_object_iter_value(json_object_iter(by_id));
 	const char *t = json_string_value(json_object_get(row, "COMMENT"));
 	*text = t ? t : "";
 	return 0;

@@ -86,15 +86,10 @@ int q_crm_event_bounds(struct store *st, int64_t *first_id, int64_t *last_id)
 	 * table for both in one SELECT. */
 	STORE_PREP(s, st,
 		   "SELECT COALESCE((SELECT MIN(id) FROM crm_event), 0), COALESCE((SELECT MAX(id) FROM crm_event), 0)");
-	int rc = store_step(s);
-	if (rc == STORE_ROW) {
-		*first_id = store_col_int(s, 0);
-		*last_id = store_col_int(s, 1);
-		rc = STORE_OK;
-	} else if (rc == STORE_OK) {
-		rc = STORE_ERROR; /* an aggregate always has a row */
-	}
-	store_reset(s);
+	int64_t v[2] = {0, 0};
+	int rc = store_one_ints(s, v, 2);
+	*first_id = v[0];
+	*last_id = v[1];
 	return rc;
 }
 

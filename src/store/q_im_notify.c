@@ -246,15 +246,14 @@ int q_im_notify_counts(struct store *st, int64_t user_id, int64_t *total, int64_
 		   "SELECT (SELECT COUNT(*) FROM im_notify WHERE user_id = $1), "
 		   "(SELECT COUNT(*) FROM im_notify WHERE user_id = $1 AND is_read = 0)");
 	int rc = store_bind_int(s, 1, user_id);
-	rc = rc ? rc : store_step(s);
-	if (rc == STORE_ROW) {
-		*total = store_col_int(s, 0);
-		*unread = store_col_int(s, 1);
-		rc = STORE_OK;
-	} else if (rc == STORE_OK) {
-		rc = STORE_ERROR; /* an aggregate always has a row */
+	if (rc) {
+		store_reset(s);
+		return rc;
 	}
-	store_reset(s);
+	int64_t v[2] = {0, 0};
+	rc = store_one_ints(s, v, 2);
+	*total = v[0];
+	*unread = v[1];
 	return rc;
 }
 

@@ -364,17 +364,23 @@ void store_col_copy(struct stmt *s, int i, char *dst, size_t n)
 		snprintf(dst, n, "%s", store_col_text(s, i));
 }
 
-int store_one_int(struct stmt *s, int64_t *out)
+int store_one_ints(struct stmt *s, int64_t *out, int n)
 {
 	int rc = store_step(s);
 	if (rc == STORE_ROW) {
-		*out = store_col_int(s, 0); /* NULL reads 0 */
+		for (int i = 0; i < n; i++)
+			out[i] = store_col_int(s, i); /* NULL reads 0 */
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = STORE_NOTFOUND;
 	}
 	sqlite3_reset(s->h);
 	return rc;
+}
+
+int store_one_int(struct stmt *s, int64_t *out)
+{
+	return store_one_ints(s, out, 1);
 }
 
 int store_exec_changed(struct store *st, struct stmt *s)

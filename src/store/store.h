@@ -70,6 +70,8 @@ int store_ping(struct store *st);
 void store_col_copy(struct stmt *s, int i, char *dst, size_t n);
 /* Run (and reset) a statement that yields one integer; STORE_NOTFOUND without a row. */
 int store_one_int(struct stmt *s, int64_t *out);
+/* The same for a row of n integers (columns 0..n-1). */
+int store_one_ints(struct stmt *s, int64_t *out, int n);
 /* Run (and reset) a statement expected to change rows; STORE_NOTFOUND when it changed none. */
 int store_exec_changed(struct store *st, struct stmt *s);
 /* Run SQL text with no parameters (DDL, pragmas). */
