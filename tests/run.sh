@@ -3,7 +3,8 @@
 # line; this script adds them up and ends with the grand total. Suites:
 #   unit     build/tests/test_*            C unit tests of parsers, filter engine, store, jobs
 #   api      tests/api/test_*.py           the real binary on a loopback port, spoken to over HTTP
-#   asan     tests/api/test_{transport,user}.py against build-asan/voronka (ASan + UBSan)
+#   asan     a dozen tests/api suites (transport, users, CRM writes, events, notifications, …) against
+#            build-asan/voronka (ASan + UBSan)
 #   sdk      tests/sdk/run.sh              the official npm clients, unchanged, against the server
 #   ui       tests/ui/run.sh               the web UI in Debian's chromium (playwright-core)
 #   fuzz     build-fuzz/fuzz/fuzz_*        each libFuzzer target for FUZZ_SECONDS (default 15)
