@@ -246,6 +246,7 @@ test('keyboard: the language switched from the user menu, and back', async () =>
   // Esc closes the menu, and ↓ on the button opens it too
   await key(manager, 'ArrowDown');
   await manager.waitForSelector('.user-menu [role=menu]');
+  await until(() => manager.evaluate(() => !!document.activeElement?.closest('.user-menu [role=menu]')), 'the focus in the menu');
   await key(manager, 'Escape');
   await manager.waitForSelector('.user-menu [role=menu]', { state: 'detached' });
   await checkFocused(manager, '.user-menu .menu-btn', 'Esc gives the focus back to the button');

@@ -226,6 +226,28 @@ test('list preferences: columns and a preset chosen in one browser are there in 
   await Promise.all([c1.context().close(), c2.context().close(), other.context().close()]);
 });
 
+test('language: chosen in one browser, a new browser of the same user speaks it', async () => {
+  const c1 = await newPage();
+  await signIn(c1, C);
+  await c1.click('.user-menu .menu-btn');
+  const saved = c1.waitForResponse((r) => r.url().endsWith('/rest/user.option.set'));
+  await c1.click('.user-menu [data-lang=en]');
+  await c1.waitForSelector('.sidemenu a:has-text("Deals")');
+  check((await saved).ok(), 'the choice written to the server');
+  const c2 = await newPage();
+  await signIn(c2, C);
+  await c2.waitForSelector('.sidemenu a:has-text("Deals")');
+  check((await c2.getAttribute('html', 'lang')) === 'en', 'the fresh browser is in English');
+  // and back, in the second one: the first keeps its own choice until it changes it
+  await c2.click('.user-menu .menu-btn');
+  await c2.click('.user-menu [data-lang=ru]');
+  await c2.waitForSelector('.sidemenu a:has-text("Сделки")');
+  const me = await ok('user.get', { ID: (await userId(C[0])) });
+  check(me[0].LANGUAGE_ID === 'ru', 'the notifications\' language follows', me[0].LANGUAGE_ID);
+  await c1.context().close();
+  await c2.context().close();
+});
+
 test('no errors in the browser console', async () => {
   check(consoleErrors.length === 0, consoleErrors);
 });

@@ -324,6 +324,9 @@ test('a user without the settings right does not see Access rights; the checkbox
 
 test('English: the tab, the lists and the matrix', async () => {
   const en = await newPage('en-US');
+  // English chosen in this browser: the administrator's own choice elsewhere (Russian) would win
+  // over the browser's preference
+  await en.addInitScript(() => localStorage.setItem('voronka.lang', 'en'));
   await signIn(en, ADMIN);
   await show(en, `#/settings/rights/${roleId}`, '.matrix');
   check((await en.textContent('[data-tab=rights]')).trim() === 'Access rights');

@@ -1,6 +1,7 @@
-// Russian and English. The language is the user's saved choice (localStorage), else what the
-// browser prefers among the two (the server puts it in <meta name="voronka-lang">, the same rule
-// as the sign-in page: Russian unless the browser prefers English).
+// Russian and English. The language is the choice made in this browser (localStorage), else the
+// one the user made in another browser (the "ui.lang" option, applied by main.jsx after boot),
+// else what the browser prefers among the two (the server puts it in <meta name="voronka-lang">,
+// the same rule as the sign-in page: Russian unless the browser prefers English).
 import { session } from './api.js';
 
 const KEY = 'voronka.lang';
@@ -235,6 +236,9 @@ export let lang = (() => {
   return dicts[session.lang] ? session.lang : 'ru';
 })();
 document.documentElement.lang = lang;
+
+// Whether this browser holds the user's own choice (else the browser's preference decided).
+export const langChosenHere = () => !!dicts[localStorage.getItem(KEY)];
 
 export function setLang(l) {
   if (!dicts[l]) return;

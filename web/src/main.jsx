@@ -3,9 +3,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { lang, setLang, t } from './i18n.js';
+import { lang, langChosenHere, setLang, t } from './i18n.js';
 import { useRoute } from './router.js';
 import { call, session } from './api.js';
+import { pref, setPref } from './prefs.js';
 import { boot, startEvents } from './state.js';
 import { SideMenu, TopBar } from './shell.jsx';
 import { Confirms, Spinner, Toasts } from './ui.jsx';
@@ -32,7 +33,15 @@ function App() {
   const route = useRoute();
 
   useEffect(() => {
-    boot().then(() => setReady(true), (e) => setFailed(e.message));
+    boot().then(() => {
+      // A browser that has not chosen yet speaks the language the user chose elsewhere.
+      const chosen = pref('ui.lang', '');
+      if (!langChosenHere() && chosen && chosen !== lang) {
+        setLang(chosen);
+        setLangState(chosen);
+      }
+      setReady(true);
+    }, (e) => setFailed(e.message));
     startEvents();
   }, []);
 
@@ -48,6 +57,7 @@ function App() {
     // The server writes its own texts for this user (notifications) in their language; a refusal
     // costs only that, so it is not shown.
     call('user.update', { ID: session.userId, LANGUAGE_ID: l }).catch(() => {});
+    setPref('ui.lang', l).catch(() => {}); // for the user's other browsers
     requestAnimationFrame(() => document.querySelector('.user-menu .menu-btn')?.focus());
   };
   if (failed) return <div class="boot-error" role="alert">{t('error')}: {failed}</div>;
