@@ -162,6 +162,20 @@ class Server:
         except ValueError:
             return st, {"_raw": data.decode("utf-8", "replace")}
 
+    def ok(self, method, params=None, via="json"):
+        """A call that must succeed: the whole envelope (result, total, next, time)."""
+        st, body = self.call(method, params, via=via)
+        check(st == 200 and "result" in body, method, params, st, body)
+        return body
+
+    def fails(self, method, params, code, status=400, mentions=None):
+        """A call that must be refused with this code and status (and these words, if given)."""
+        st, body = self.call(method, params)
+        check(st == status and body.get("error") == code, method, params, st, body)
+        if mentions:
+            check(mentions in body.get("error_description", ""), "description", mentions, body)
+        return body
+
 
 class Session:
     """A browser's sign-in: POST /login for the cookie, the index page for the CSRF token, then

@@ -25,12 +25,7 @@ def ok(method, params=None, via="json", path=None):
     return body
 
 
-def fails(method, params, code, status=400, mentions=None):
-    st, body = srv.call(method, params)
-    check(st == status and body.get("error") == code, method, params, st, body)
-    if mentions:
-        check(mentions in body.get("error_description", ""), "description", mentions, body)
-    return body
+fails = srv.fails
 
 
 ITEM_FIELDS = {"lead": {"TITLE": "Лид"}, "deal": {"TITLE": "Сделка"}, "contact": {"NAME": "Иван"},
