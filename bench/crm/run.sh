@@ -28,34 +28,8 @@ THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-4}
 DEEP=${BENCH_DEEP:-$((N / 2))}
 
-for tool in wrk curl python3 cc pkg-config; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
-if [ ! -x "$BIN" ]; then
-	make -j"$(nproc)" "$BIN" >/dev/null || { echo "bench: cannot build $BIN"; exit 1; }
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/voronka-bench-crm.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_up() { # URL PID
-	for _ in $(seq 300); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+. bench/lib.sh
+bench_setup voronka-bench-crm wrk curl python3 cc pkg-config
 
 # ---- the baselines ----
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
@@ -67,15 +41,7 @@ cc -O2 -Wall -Wextra -o "$tmp/bare" bench/crm/bare.c $(pkg-config --cflags --lib
 
 # ---- the data: seeded once, then reused ----
 db=$DATA/voronka.db
-if [ "$(cat "$DATA/bench-seeded" 2>/dev/null)" != "$N" ]; then
-	echo "seeding $N deals into $DATA (once; later runs reuse it)"
-	rm -rf "$DATA"
-	"$BIN" init --data "$DATA" --admin-email admin@example.com --admin-password Adm1n-secret >"$tmp/init.log" 2>&1 ||
-		{ cat "$tmp/init.log"; exit 1; }
-	"$BIN" seed --data "$DATA" --deals "$N" | sed 's/^/  /' || { echo "bench: seeding failed"; exit 1; }
-	rm -f "$DATA/bench-hook"
-	echo "$N" >"$DATA/bench-seeded"
-fi
+bench_seed "$DATA" "$N" admin@example.com Adm1n-secret
 count=$("$tmp/sqlbench" "$db" count) || exit 1
 
 vport=$(free_port)

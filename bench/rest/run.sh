@@ -25,34 +25,8 @@ TARGET=${BENCH_TARGET:-0.5}
 POOL=${BENCH_POOL:-81920} # server.c: cfg.max_header (64 KiB by default) + 16 KiB
 N_USERS=60
 
-for tool in wrk curl python3 cc pkg-config; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
-if [ ! -x "$BIN" ]; then
-	make -j"$(nproc)" "$BIN" >/dev/null || { echo "bench: cannot build $BIN"; exit 1; }
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/voronka-bench.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_up() { # URL PID
-	for _ in $(seq 200); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+. bench/lib.sh
+bench_setup voronka-bench wrk curl python3 cc pkg-config
 
 # ---- the baseline server ----
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose

@@ -27,39 +27,16 @@ N=${BENCH_DEALS:-1000000}
 DATA=${BENCH_DATA:-${TMPDIR:-/tmp}/voronka-bench-uf-$N}
 REQUESTS=${BENCH_REQUESTS:-300}
 
-for tool in curl python3; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing"; exit 1; }
-done
-if [ ! -x "$BIN" ]; then
-	make -j"$(nproc)" "$BIN" >/dev/null || { echo "bench: cannot build $BIN"; exit 1; }
-fi
+. bench/lib.sh
+bench_setup voronka-bench-uf curl python3
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/voronka-bench-uf.XXXXXX")
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_seed "$DATA" "$N" admin@example.com Adm1n-secret --no-search
 
-if [ "$(cat "$DATA/bench-seeded" 2>/dev/null)" != "$N" ]; then
-	echo "seeding $N deals into $DATA (once; later runs reuse it)"
-	rm -rf "$DATA"
-	"$BIN" init --data "$DATA" --admin-email admin@example.com --admin-password Adm1n-secret >"$tmp/init.log" 2>&1 ||
-		{ cat "$tmp/init.log"; exit 1; }
-	"$BIN" seed --data "$DATA" --deals "$N" --no-search | sed 's/^/  /' || { echo "bench: seeding failed"; exit 1; }
-	echo "$N" >"$DATA/bench-seeded"
-fi
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+port=$(free_port)
 "$BIN" serve --data "$DATA" --listen "127.0.0.1:$port" >"$tmp/voronka.log" 2>&1 &
 pid=$!
-for _ in $(seq 300); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-	kill -0 "$pid" 2>/dev/null || { echo "bench: voronka did not start"; tail "$tmp/voronka.log"; exit 1; }
-	sleep 0.1
-done
+pids+=("$pid")
+wait_up "http://127.0.0.1:$port/healthz" "$pid" || { echo "bench: voronka did not start"; tail "$tmp/voronka.log"; exit 1; }
 hook=$("$BIN" webhook add --data "$DATA" --user 1 --title bench-uf 2>&1 | grep -o '/rest/[0-9][0-9]*/[A-Za-z0-9][A-Za-z0-9]*' | head -n 1)
 [ -n "$hook" ] || { echo "bench: webhook add printed no URL"; exit 1; }
 

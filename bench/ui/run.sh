@@ -31,13 +31,9 @@ WEB_ROOT=${BENCH_WEB_ROOT:-$ROOT/web}
 LOGIN=admin@example.com
 PASSWORD=Bench-ui-1
 
-for tool in curl python3 node npm; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+. bench/lib.sh
+bench_setup voronka-bench-ui curl python3 node npm
 [ -x "$CHROMIUM" ] || { echo "bench: no chromium at $CHROMIUM (scripts/install-deps.sh --test installs Debian's)"; exit 1; }
-if [ ! -x "$BIN" ]; then
-	make -j"$(nproc)" "$BIN" >/dev/null || { echo "bench: cannot build $BIN"; exit 1; }
-fi
 if [ ! -d tests/ui/node_modules/playwright-core ]; then
 	(cd tests/ui && npm ci --no-audit --no-fund --loglevel=error) >/dev/null || { echo "bench: npm ci in tests/ui failed"; exit 1; }
 fi
@@ -46,37 +42,9 @@ if [ ! -f "$WEB_ROOT/dist/index.html" ]; then
 		{ echo "bench: the web UI did not build"; exit 1; }
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/voronka-bench-ui.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_up() { # URL PID
-	for _ in $(seq 300); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # ---- the data: the million seeded once, then reused; the empty portal made every run ----
-if [ "$(cat "$DATA/bench-seeded" 2>/dev/null)" != "$N" ]; then
-	echo "seeding $N deals into $DATA (once; later runs reuse it)"
-	rm -rf "$DATA"
-	"$BIN" init --data "$DATA" --admin-email "$LOGIN" --admin-password "$PASSWORD" >"$tmp/init.log" 2>&1 ||
-		{ cat "$tmp/init.log"; exit 1; }
-	"$BIN" seed --data "$DATA" --deals "$N" --no-search | sed 's/^/  /' || { echo "bench: seeding failed"; exit 1; }
-	echo "$N" >"$DATA/bench-seeded"
-fi
+bench_seed "$DATA" "$N" "$LOGIN" "$PASSWORD" --no-search
 EMPTY=$tmp/empty
 "$BIN" init --data "$EMPTY" --admin-email "$LOGIN" --admin-password "$PASSWORD" >"$tmp/init-empty.log" 2>&1 ||
 	{ cat "$tmp/init-empty.log"; exit 1; }
