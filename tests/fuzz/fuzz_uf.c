@@ -8,36 +8,9 @@
  * Findings: a crash, undefined behaviour, a refusal without an answer, INTERNAL_SERVER_ERROR, a
  * transaction left open, and a definition change that leaves the field count growing (a field
  * the fuzzer made is deleted again). */
-#include "core/arena.h"
-#include "core/log.h"
-#include "rest/params.h"
-#include "rest/rest.h"
-#include "store/q_user.h"
-#include "store/store.h"
-#include <stdint.h>
+#include "fuzz_rest.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#define REQ_ARENA_CEILING (256u << 20) /* as src/http/server.c gives every request */
-
-static struct store *st;
-
-const char *__ubsan_default_options(void);
-const char *__ubsan_default_options(void)
-{
-	return "halt_on_error=1:print_stacktrace=1";
-}
-
-static void close_store(void)
-{
-	store_close(st);
-}
-
-static void decref_cb(void *p)
-{
-	json_decref(p);
-}
 
 /* The fields made at start: name, type, extra definition (JSON). */
 static const char *const fields[][3] = {
@@ -67,43 +40,12 @@ static const char *const fields[][3] = {
 
 enum target { T_VALUE, T_ADD_VALUE, T_DEF_ADD, T_DEF_UPDATE, T_FILTER, T_ITEM, T__COUNT };
 
-static int call_method(const char *method, json_t *params, struct rest_call *out, struct arena *a)
-{
-	static const struct rest_auth auth = {.kind = AUTH_INTERNAL, .user_id = 1, .is_admin = true};
-	*out = (struct rest_call){.arena = a, .st = st, .auth = &auth, .total = -1};
-	return rest_dispatch(out, method, params);
-}
-
-/* Run method with params (stolen); abort on a finding. *id gets an integer result. */
-static void run_call(const char *method, json_t *params, int64_t *id)
-{
-	struct arena *a = arena_new(REQ_ARENA_CEILING);
-	arena_defer(a, decref_cb, params);
-	struct rest_call c;
-	int rc = call_method(method, params, &c, a);
-	if (rc && !c.err_desc)
-		abort(); /* failed without an answer */
-	if (rc && c.err == ERR_INTERNAL)
-		abort(); /* something the database refused, or a broken invariant */
-	if (store_tx_commit(st) == STORE_OK)
-		abort(); /* a transaction was left open */
-	if (id)
-		*id = !rc && json_is_integer(c.result) ? json_integer_value(c.result) : 0;
-	json_decref(c.result);
-	arena_free(a);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	json_object_seed(1);
-	log_set_level(LOG_ERROR + 1);
-	int version;
+	fuzz_open_store();
 	int64_t id;
-	if (store_open(&st, ":memory:") || store_migrate(st, &version) ||
-	    q_user_insert(st, "admin@example.com", "admin@example.com", NULL, "Ada", "Admin", true, &id))
-		abort();
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		json_t *def = json_loads(fields[i][2], 0, NULL);
 		if (!def)
@@ -119,7 +61,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	run_call("crm.deal.add", json_pack("{s:{s:s}}", "fields", "TITLE", "Сделка"), &id);
 	if (id != 1)
 		abort();
-	atexit(close_store);
 	return 0;
 }
 
@@ -130,14 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum target t = (enum target)(data[0] % T__COUNT);
 	char name[32];
 	snprintf(name, sizeof name, "UF_CRM_%s", fields[data[1] % N_FIELDS][0]);
-	char err[PARAMS_ERRLEN];
-	json_t *v = params_parse_json((const char *)data + 2, size - 2, err);
+	json_t *v = fuzz_json(data + 2, size - 2);
 	if (!v)
 		return 0;
-	json_t *lv = params_listify(v);
-	if (lv != v)
-		json_decref(v);
-	v = lv;
 	int64_t id = 0;
 	switch (t) {
 	case T_VALUE:
