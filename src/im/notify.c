@@ -358,14 +358,18 @@ static json_t *item_now(struct rest_call *call, int type_id, int64_t id)
 	return x.t ? crm_item_read(&x, id) : NULL;
 }
 
-static int stage_note(struct rest_call *call, struct crm_note *n, json_t *before, json_t *after, int64_t resp)
+/* The stage the item was moved to by this write; NULL when it was not moved (or was just made). */
+static const char *moved_to(const struct crm_type *t, json_t *before, json_t *after)
 {
-	const char *sf = n->t->stage_field;
+	const char *sf = t->stage_field;
 	if (!sf || !before)
-		return 0;
+		return NULL;
 	const char *was = rec_text(before, sf), *now = rec_text(after, sf);
-	if (!*now || !strcmp(was, now))
-		return 0;
+	return *now && strcmp(was, now) ? now : NULL;
+}
+
+static int stage_note(struct rest_call *call, struct crm_note *n, const char *now, json_t *after, int64_t resp)
+{
 	char list[40], name[256];
 	crm_stage_list(n->t, rec_int(after, "CATEGORY_ID"), list, sizeof list);
 	int rc = q_im_notify_stage_name(call->st, list, now, name, sizeof name);
@@ -381,17 +385,22 @@ static int stage_note(struct rest_call *call, struct crm_note *n, json_t *before
 
 int im_notify_crm_item(struct rest_call *call, int type_id, int64_t id, json_t *before, json_t *after)
 {
-	if (im_notify_is_quiet(call))
+	const struct crm_type *t = crm_type_by_id(type_id);
+	if (!t || im_notify_is_quiet(call))
+		return 0;
+	int64_t resp = rec_int(after, "ASSIGNED_BY_ID");
+	bool reassigned = resp != (before ? rec_int(before, "ASSIGNED_BY_ID") : 0);
+	const char *stage = reassigned ? NULL : moved_to(t, before, after);
+	/* This runs on every write, and most change neither: nothing is prepared for those. */
+	if (!reassigned && !stage)
 		return 0;
 	struct crm_note n = {0};
 	int rc = note_init(call, &n, type_id, id, after, "changeAssignedBy");
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	int64_t resp = rec_int(after, "ASSIGNED_BY_ID");
-	bool reassigned = resp != (before ? rec_int(before, "ASSIGNED_BY_ID") : 0);
 	if (reassigned)
 		return crm_send(call, resp, &n); /* a new responsible: being given it says it all */
-	return stage_note(call, &n, before, after, resp);
+	return stage_note(call, &n, stage, after, resp);
 }
 
 int im_notify_crm_mentions(struct rest_call *call, int type_id, int64_t item_id, int64_t comment_id,
